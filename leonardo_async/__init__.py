@@ -1,0 +1,74 @@
+"""leonardo-async: an async-first SDK for the Leonardo.AI Models REST API.
+
+Example::
+
+    import leonardo_async as leo
+
+    async with leo.LeonardoClient() as client:
+        job = await client.models.train(
+            name="my-style", dataset_id=dataset_id, instance_prompt="a photo of sks"
+        )
+        model = await client.wait_for_training(job.custom_model_id)
+"""
+
+from ._client import LeonardoClient
+from ._data import (
+    Cost,
+    CostUnit,
+    CustomModel,
+    CustomModelType,
+    GeneratedImage,
+    JobStatus,
+    PlatformModel,
+    SdVersion,
+    Strength,
+    TrainingJob,
+)
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    LeonardoError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    ServerError,
+    TrainingFailedError,
+    TrainingOutcomeUnknownError,
+    TrainingTimeoutError,
+)
+from ._models import Models
+from ._version import __version__
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "Cost",
+    "CostUnit",
+    "CustomModel",
+    "CustomModelType",
+    "GeneratedImage",
+    "JobStatus",
+    "LeonardoClient",
+    "LeonardoError",
+    "Models",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PlatformModel",
+    "RateLimitError",
+    "ResponseValidationError",
+    "SdVersion",
+    "ServerError",
+    "Strength",
+    "TrainingFailedError",
+    "TrainingJob",
+    "TrainingOutcomeUnknownError",
+    "TrainingTimeoutError",
+    "__version__",
+]

@@ -1,0 +1,354 @@
+"""``LeonardoClient``: configuration, lifetime, and the entry to every resource."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import os
+import platform
+import time
+from collections.abc import AsyncGenerator, Sequence
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import aiohttp
+import attrs
+
+from . import _waiting
+from ._arguments import check_count, check_id, check_positive
+from ._data import CustomModel
+from ._models import Models
+from ._retry import CallOptions
+from ._transport import Transport
+from ._version import __version__
+
+DEFAULT_BASE_URL = "https://cloud.leonardo.ai/api/rest/v1"
+USER_AGENT = (
+    f"leonardo-async/{__version__} python/{platform.python_version()} "
+    f"aiohttp/{aiohttp.__version__}"
+)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(base_url: object) -> str:
+    """Return the base URL without a trailing slash, if it is safe to send a key to.
+
+    Raises:
+        TypeError: ``base_url`` is not a string.
+        ValueError: It is not an http(s) URL, or it is plain http to a host
+            that is not loopback.
+    """
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a str, not {type(base_url).__name__}")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"base_url {base_url!r} is plain http: the API key would cross the "
+            "network in clear text; use https (plain http is only allowed to "
+            "a loopback host)"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError(f"base_url must not have a query or fragment: {base_url!r}")
+    return base_url.rstrip("/")
+
+
+class LeonardoClient:
+    """An async client for the Leonardo.AI Models API.
+
+    Use it as ``async with LeonardoClient() as client: ...``, or call
+    ``await client.aclose()`` when done. The aiohttp session is opened on the
+    first request, inside the running event loop.
+
+    Args:
+        api_key: The API key; ``LEONARDO_API_KEY`` when omitted.
+        base_url: The API root; ``LEONARDO_BASE_URL`` when omitted, then the
+            production API. Plain ``http://`` is refused unless the host is
+            loopback.
+        timeout: Seconds one whole call may take, retries and waits for a
+            concurrency slot included.
+        max_retries: How many times a failed call may be tried again.
+        max_concurrency: The most HTTP requests in flight at once, shared with
+            every client made by ``with_options``.
+        session: An aiohttp session to use; the client never closes it.
+
+    Raises:
+        ValueError: No API key was given and ``LEONARDO_API_KEY`` is not set, or
+            an argument is out of range.
+        TypeError: An argument has the wrong type.
+    """
+
+    models: Models
+    """The Models API: platform models, and training, reading, deleting yours."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 2,
+        max_concurrency: int = 16,
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        if api_key is None:
+            api_key = os.environ.get("LEONARDO_API_KEY")
+        if api_key is not None and not isinstance(api_key, str):
+            raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
+        if api_key is None or not api_key.strip():
+            raise ValueError(
+                "no API key: pass api_key=... or set the LEONARDO_API_KEY "
+                "environment variable"
+            )
+        if base_url is None:
+            base_url = os.environ.get("LEONARDO_BASE_URL") or DEFAULT_BASE_URL
+        base_url = check_base_url(base_url)
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise TypeError("session must be an aiohttp.ClientSession")
+        transport = Transport(
+            base_url=base_url,
+            headers={
+                "Authorization": f"Bearer {api_key.strip()}",
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+            },
+            max_concurrency=check_count(max_concurrency, "max_concurrency", minimum=1),
+            session=session,
+        )
+        self._setup(
+            transport,
+            CallOptions(
+                timeout=check_positive(timeout, "timeout"),
+                max_retries=check_count(max_retries, "max_retries", minimum=0),
+                clock=time.monotonic,
+                sleep=asyncio.sleep,
+            ),
+            max_concurrency,
+        )
+
+    def _setup(
+        self, transport: Transport, options: CallOptions, max_concurrency: int
+    ) -> None:
+        self._transport = transport
+        self._options = options
+        self._max_concurrency = max_concurrency
+        self.models = Models(transport, options)
+
+    @property
+    def base_url(self) -> str:
+        """The API root every path is appended to."""
+        return self._transport.base_url
+
+    @property
+    def timeout(self) -> float:
+        """Seconds one whole call may take."""
+        return self._options.timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed call may be tried again."""
+        return self._options.max_retries
+
+    def with_options(
+        self, *, timeout: float | None = None, max_retries: int | None = None
+    ) -> LeonardoClient:
+        """Return a client with other settings that shares this one's session.
+
+        The copy shares the session, the concurrency limit and the lifetime:
+        closing either closes both.
+
+        Args:
+            timeout: The copy's per-call budget; this client's when omitted.
+            max_retries: The copy's retries; this client's when omitted.
+
+        Returns:
+            A new ``LeonardoClient``.
+        """
+        options = self._options
+        if timeout is not None:
+            options = attrs.evolve(options, timeout=check_positive(timeout, "timeout"))
+        if max_retries is not None:
+            count = check_count(max_retries, "max_retries", minimum=0)
+            options = attrs.evolve(options, max_retries=count)
+        copy = object.__new__(LeonardoClient)
+        copy._setup(self._transport, options, self._max_concurrency)
+        return copy
+
+    def __repr__(self) -> str:
+        return (
+            f"LeonardoClient(base_url={self.base_url!r}, timeout={self.timeout:g}, "
+            f"max_retries={self.max_retries}, "
+            f"max_concurrency={self._max_concurrency})"
+        )
+
+    async def __aenter__(self) -> LeonardoClient:
+        if self._transport.closed:
+            raise RuntimeError("this LeonardoClient is closed; open a new one")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the client's session (a borrowed one stays open); safe to repeat."""
+        await self._transport.aclose()
+
+    async def wait_for_training(
+        self,
+        model_id: str,
+        *,
+        timeout: float = 3600.0,
+        poll_interval: float = 5.0,
+        max_poll_interval: float = 60.0,
+        on_status: _waiting.StatusCallback | None = None,
+    ) -> CustomModel:
+        """Poll a model until its training ends.
+
+        The first poll is made at once; then the pause grows from
+        ``poll_interval`` to ``max_poll_interval``, with jitter. Transient
+        failures (429, 5xx, connection errors, timeouts) do not end the wait.
+
+        Args:
+            model_id: The model's id, from ``TrainingJob.custom_model_id``.
+            timeout: Seconds to wait at most (one request timeout more at worst).
+            poll_interval: The first pause between polls, in seconds.
+            max_poll_interval: The longest pause between polls.
+            on_status: Called (and awaited, if async) with the model at each
+                status change, the first observation included.
+
+        Returns:
+            The model, with status ``COMPLETE``.
+
+        Raises:
+            TrainingFailedError: The training ended in ``FAILED``; has the model.
+            TrainingTimeoutError: ``timeout`` passed; has the last model seen.
+            AuthenticationError: The key was refused (401).
+            PermissionDeniedError: The key may not read the model (403).
+            NotFoundError: No model has this id.
+            ValueError: An argument is out of range.
+        """
+        check_id(model_id, "model_id")
+        numbers = _waiting.check_wait_arguments(
+            timeout, poll_interval, max_poll_interval, on_status
+        )
+        return await _waiting.wait_for_one(
+            self.models,
+            self._options,
+            model_id,
+            timeout=numbers[0],
+            poll_interval=numbers[1],
+            max_poll_interval=numbers[2],
+            on_status=on_status,
+        )
+
+    async def wait_for_trainings(
+        self,
+        model_ids: Sequence[str],
+        *,
+        user_id: str | None = None,
+        timeout: float = 3600.0,
+        poll_interval: float = 5.0,
+        max_poll_interval: float = 60.0,
+        on_status: _waiting.StatusCallback | None = None,
+    ) -> list[CustomModel]:
+        """Poll a batch of models until every training has ended.
+
+        With ``user_id``, each round is one ``GET /models/user/{userId}`` for
+        the whole batch (ids missing from that list are fetched one by one).
+        Without it, each round is one ``GET /models/{id}`` per pending model,
+        within ``max_concurrency``.
+
+        Args:
+            model_ids: The models' ids; duplicates are polled once.
+            user_id: The owner's id, to poll the batch in one request a round.
+            timeout: Seconds to wait at most.
+            poll_interval: The first pause between rounds, in seconds.
+            max_poll_interval: The longest pause between rounds.
+            on_status: Called with a model each time its status changes.
+
+        Returns:
+            The finished models, ``COMPLETE`` or ``FAILED`` (not raised), in the
+            order of ``model_ids``.
+
+        Raises:
+            TrainingTimeoutError: ``timeout`` passed; ``pending_ids`` names the
+                models still training.
+            AuthenticationError: The key was refused (401).
+            PermissionDeniedError: The key may not read a model (403).
+            NotFoundError: A model or the user does not exist.
+            ValueError: An argument is out of range.
+        """
+        ids = _waiting.check_ids(model_ids)
+        if user_id is not None:
+            check_id(user_id, "user_id")
+        numbers = _waiting.check_wait_arguments(
+            timeout, poll_interval, max_poll_interval, on_status
+        )
+        if not ids:
+            return []
+        return await _waiting.wait_for_many(
+            self.models,
+            self._options,
+            ids,
+            user_id=user_id,
+            timeout=numbers[0],
+            poll_interval=numbers[1],
+            max_poll_interval=numbers[2],
+            on_status=on_status,
+        )
+
+    def watch_training(
+        self,
+        model_id: str,
+        *,
+        timeout: float = 3600.0,
+        poll_interval: float = 5.0,
+        max_poll_interval: float = 60.0,
+    ) -> AsyncGenerator[CustomModel, None]:
+        """Yield the model each time its status changes, until training ends.
+
+        The arguments are checked at once; polling starts with the first
+        iteration. The first model is yielded at the first poll; the last one
+        has status ``COMPLETE`` or ``FAILED`` (a failure is yielded, not
+        raised). Leaving the ``async for`` early stops polling.
+
+        Args:
+            model_id: The model's id.
+            timeout: Seconds to watch at most.
+            poll_interval: The first pause between polls, in seconds.
+            max_poll_interval: The longest pause between polls.
+
+        Returns:
+            An async iterator of the model at each status change.
+
+        Raises:
+            TrainingTimeoutError: ``timeout`` passed; has the last model seen.
+            NotFoundError: No model has this id.
+            ValueError: An argument is out of range.
+        """
+        check_id(model_id, "model_id")
+        numbers = _waiting.check_wait_arguments(
+            timeout, poll_interval, max_poll_interval, None
+        )
+        return _waiting.watch(
+            self.models,
+            self._options,
+            model_id,
+            timeout=numbers[0],
+            poll_interval=numbers[1],
+            max_poll_interval=numbers[2],
+        )

@@ -1,0 +1,175 @@
+"""The data classes and enums the API's answers are turned into.
+
+Frozen attrs classes with no behaviour. Enum-typed attributes are typed
+``Enum | str``: a value the SDK does not know yet is kept as the plain string.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import attrs
+
+
+class _StrEnum(str, enum.Enum):
+    """A str-valued enum whose ``str()`` is its value (like 3.11's StrEnum)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class JobStatus(_StrEnum):
+    """The status of a training job."""
+
+    PENDING = "PENDING"
+    COMPLETE = "COMPLETE"
+    FAILED = "FAILED"
+
+
+class SdVersion(_StrEnum):
+    """The base model of a custom model; only ``V1_5`` and ``V2`` can be trained."""
+
+    V1_5 = "v1_5"
+    V2 = "v2"
+    V3 = "v3"
+    SDXL_0_8 = "SDXL_0_8"
+    SDXL_0_9 = "SDXL_0_9"
+    SDXL_1_0 = "SDXL_1_0"
+    SDXL_LIGHTNING = "SDXL_LIGHTNING"
+    PHOENIX = "PHOENIX"
+    FLUX = "FLUX"
+    FLUX_DEV = "FLUX_DEV"
+    KINO_2_0 = "KINO_2_0"
+
+
+class CustomModelType(_StrEnum):
+    """The category that best describes a custom model."""
+
+    GENERAL = "GENERAL"
+    BUILDINGS = "BUILDINGS"
+    CHARACTERS = "CHARACTERS"
+    ENVIRONMENTS = "ENVIRONMENTS"
+    FASHION = "FASHION"
+    ILLUSTRATIONS = "ILLUSTRATIONS"
+    GAME_ITEMS = "GAME_ITEMS"
+    GRAPHICAL_ELEMENTS = "GRAPHICAL_ELEMENTS"
+    PHOTOGRAPHY = "PHOTOGRAPHY"
+    PIXEL_ART = "PIXEL_ART"
+    PRODUCT_DESIGN = "PRODUCT_DESIGN"
+    TEXTURES = "TEXTURES"
+    UI_ELEMENTS = "UI_ELEMENTS"
+    VECTOR = "VECTOR"
+
+
+class Strength(_StrEnum):
+    """Training strength, used with the ``PIXEL_ART`` model type."""
+
+    VERY_LOW = "VERY_LOW"
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+
+
+class CostUnit(_StrEnum):
+    """The unit of a ``Cost``."""
+
+    CREDITS = "CREDITS"
+    DOLLARS = "DOLLARS"
+
+
+@attrs.frozen
+class GeneratedImage:
+    """A sample image of a platform model.
+
+    Attributes:
+        id: The image's id.
+        url: Where the image can be downloaded.
+    """
+
+    id: str
+    url: str | None = None
+
+
+@attrs.frozen
+class PlatformModel:
+    """A public model of the platform catalogue.
+
+    Attributes:
+        id: The model's id.
+        name: Its display name (``"Leonardo Phoenix 1.0"``).
+        description: What it is good at.
+        nsfw: Whether it is meant for NSFW content.
+        featured: Whether the platform features it.
+        generated_image: A sample image, when it has one.
+    """
+
+    id: str
+    name: str
+    description: str | None = None
+    nsfw: bool | None = None
+    featured: bool | None = None
+    generated_image: GeneratedImage | None = None
+
+
+@attrs.frozen
+class CustomModel:
+    """A user's custom model, trained or in training.
+
+    Attributes:
+        id: The model's id.
+        name: Its name.
+        description: Its description.
+        instance_prompt: The prompt it was trained with.
+        model_width: Its width in pixels.
+        model_height: Its height in pixels.
+        public: Whether it is public.
+        sd_version: Its base model (a plain ``str`` for a value the SDK does not
+            know).
+        status: Its training status (a plain ``str`` for an unknown status).
+        type: Its category (a plain ``str`` for an unknown category).
+        created_at: When it was created, timezone-aware UTC.
+        updated_at: When it last changed, timezone-aware UTC.
+    """
+
+    id: str
+    name: str
+    description: str | None = None
+    instance_prompt: str | None = None
+    model_width: int | None = None
+    model_height: int | None = None
+    public: bool | None = None
+    sd_version: SdVersion | str | None = None
+    status: JobStatus | str | None = None
+    type: CustomModelType | str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@attrs.frozen
+class Cost:
+    """What an operation costs.
+
+    Attributes:
+        amount: The amount, exact.
+        unit: ``CREDITS`` or ``DOLLARS`` (a plain ``str`` for an unknown unit).
+    """
+
+    amount: Decimal
+    unit: CostUnit | str | None = None
+
+
+@attrs.frozen
+class TrainingJob:
+    """The answer to starting a training.
+
+    Attributes:
+        custom_model_id: The id of the model being trained; wait on it.
+        cost: What the training costs, when the API says.
+        api_credit_cost: The deprecated credit cost, when the API says.
+    """
+
+    custom_model_id: str
+    cost: Cost | None = None
+    api_credit_cost: int | None = None

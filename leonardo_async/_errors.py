@@ -1,0 +1,314 @@
+"""Every exception the SDK raises about the API, and the status-to-class mapping.
+
+The tree::
+
+    LeonardoError
+    ├── APIConnectionError            no usable response (refused, reset, DNS)
+    │   └── APITimeoutError
+    ├── TrainingOutcomeUnknownError   POST /models sent, outcome unknown: not retried
+    ├── APIStatusError                status, code, message, body, headers, method, url
+    │   ├── BadRequestError           400, 422
+    │   ├── AuthenticationError       401
+    │   ├── PermissionDeniedError     403
+    │   ├── NotFoundError             404, and a 200 with a null *_by_pk
+    │   ├── RateLimitError            429, with retry_after
+    │   └── ServerError               5xx
+    ├── ResponseValidationError       a 200 whose body does not fit
+    ├── TrainingFailedError           the model reached FAILED
+    └── TrainingTimeoutError          also a TimeoutError
+
+Misuse of an argument is not an API error: it stays ``ValueError`` or
+``TypeError`` and is raised before any request is sent.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._data import CustomModel
+
+#: How much of a response body an exception message quotes.
+BODY_EXCERPT = 200
+
+
+def excerpt(body: bytes) -> str:
+    """Return the start of a body as text, for messages."""
+    text = body[:BODY_EXCERPT].decode("utf-8", "replace")
+    return text + ("..." if len(body) > BODY_EXCERPT else "")
+
+
+class LeonardoError(Exception):
+    """The root of every error the SDK raises about the API."""
+
+
+class APIConnectionError(LeonardoError):
+    """No usable response came back: refused, reset, DNS failure, dropped.
+
+    Attributes:
+        method: The HTTP method of the request.
+        url: The URL of the request.
+        request_sent: ``False`` only when the request provably never left the
+            client (connection refused, DNS failure, connect timeout); ``True``
+            when the server may have received it.
+    """
+
+    def __init__(
+        self, message: str, *, method: str, url: str, request_sent: bool = True
+    ) -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+        self.request_sent = request_sent
+
+
+class APITimeoutError(APIConnectionError):
+    """The call's time budget ran out before a response came back."""
+
+
+class TrainingOutcomeUnknownError(LeonardoError):
+    """``POST /models`` may have reached the server, but no answer came back.
+
+    A training costs money, so the SDK never sends it twice: check
+    ``client.models.list_for_user(...)`` for the model before training again.
+    The failure that made the outcome unknown is the ``__cause__``.
+
+    Attributes:
+        name: The ``name`` the training was started with, to look it up by.
+    """
+
+    def __init__(self, name: str, cause: LeonardoError) -> None:
+        super().__init__(
+            f"the training request for {name!r} may have reached the server, "
+            f"but no answer came back ({cause}); it was not retried, so no second "
+            "training was started. Check client.models.list_for_user(...) for a "
+            "model of that name before training again."
+        )
+        self.name = name
+
+
+class APIStatusError(LeonardoError):
+    """The API answered with an error status.
+
+    Attributes:
+        status: The HTTP status.
+        code: The API's error code (``"access-denied"``, ...) or ``None``.
+        message: The API's error message, or a description of the status.
+        body: The raw response body.
+        headers: The response headers.
+        method: The HTTP method of the request.
+        url: The URL of the request.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: str | None = None,
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+        method: str = "",
+        url: str = "",
+    ) -> None:
+        super().__init__(f"{method} {url} -> {status}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.body = body
+        self.headers: Mapping[str, str] = headers if headers is not None else {}
+        self.method = method
+        self.url = url
+
+
+class BadRequestError(APIStatusError):
+    """The API refused the request as malformed (400 or 422)."""
+
+
+class AuthenticationError(APIStatusError):
+    """The API key was missing, malformed or unknown (401)."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """The key may not do this (403)."""
+
+
+class NotFoundError(APIStatusError):
+    """No such object: a 404, or a 200 whose ``*_by_pk`` is ``null``."""
+
+
+class RateLimitError(APIStatusError):
+    """Too many requests (429).
+
+    Attributes:
+        retry_after: Seconds the server asked to wait, or ``None``.
+    """
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(APIStatusError):
+    """The server failed (5xx)."""
+
+
+class ResponseValidationError(LeonardoError):
+    """A successful response whose body does not fit the expected shape.
+
+    Attributes:
+        path: Where in the body the problem is (``$.custom_models[3].id``).
+        status: The HTTP status of the response.
+        body: The raw response body.
+    """
+
+    def __init__(self, problem: str, *, path: str, status: int, body: bytes) -> None:
+        super().__init__(
+            f"unexpected response body (HTTP {status}) at {path}: {problem}; "
+            f"body starts {excerpt(body)!r}"
+        )
+        self.path = path
+        self.status = status
+        self.body = body
+
+
+class TrainingFailedError(LeonardoError):
+    """The model's training ended in ``FAILED``; a job outcome, not an HTTP error.
+
+    Attributes:
+        model: The model as last seen, with its ``FAILED`` status.
+    """
+
+    def __init__(self, model: CustomModel) -> None:
+        super().__init__(f"training of model {model.id} ({model.name!r}) failed")
+        self.model = model
+
+
+class TrainingTimeoutError(LeonardoError, TimeoutError):
+    """No terminal status was seen within the wait's ``timeout``.
+
+    Attributes:
+        model: The last model seen (for a single wait), or ``None``.
+        pending_ids: The ids that had not finished.
+    """
+
+    def __init__(
+        self,
+        timeout: float,
+        *,
+        pending_ids: Sequence[str],
+        model: CustomModel | None = None,
+    ) -> None:
+        ids = ", ".join(pending_ids)
+        super().__init__(f"training still not finished after {timeout:g}s: {ids}")
+        self.model = model
+        self.pending_ids = list(pending_ids)
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+#: The longest ``Retry-After`` the SDK sleeps for; a longer one is raised at once.
+MAX_RETRY_AFTER = 60.0
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Read a ``Retry-After`` header: delta seconds or an HTTP date.
+
+    Args:
+        value: The header's value, or ``None`` when absent.
+        now: The current time, for an HTTP date; defaults to the wall clock.
+
+    Returns:
+        Seconds to wait (never negative), or ``None`` when absent or unreadable.
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def status_error(
+    status: int,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    method: str,
+    url: str,
+) -> APIStatusError:
+    """Build the exception for an error response; the one status-to-class mapping.
+
+    Args:
+        status: The HTTP status (anything that is not a 2xx).
+        body: The raw body; JSON ``{"error", "code"}`` or anything else.
+        headers: The response headers.
+        method: The request's HTTP method.
+        url: The request's URL.
+
+    Returns:
+        An instance of the most specific ``APIStatusError`` subclass.
+    """
+    message, code = _read_error_body(body)
+    if message is None:
+        message = _describe(status, body)
+    cls = _STATUS_CLASSES.get(status)
+    if cls is None:
+        cls = ServerError if status >= 500 else APIStatusError
+    kwargs: dict[str, Any] = {
+        "status": status,
+        "code": code,
+        "body": body,
+        "headers": headers,
+        "method": method,
+        "url": url,
+    }
+    if cls is RateLimitError:
+        kwargs["retry_after"] = parse_retry_after(headers.get("Retry-After"))
+    return cls(message, **kwargs)
+
+
+def _read_error_body(body: bytes) -> tuple[str | None, str | None]:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    message = data.get("error") or data.get("message")
+    code = data.get("code")
+    return (
+        str(message) if message is not None else None,
+        str(code) if code is not None else None,
+    )
+
+
+def _describe(status: int, body: bytes) -> str:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "HTTP error"
+    return f"{phrase} (body starts {excerpt(body)!r})" if body else phrase

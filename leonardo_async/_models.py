@@ -1,0 +1,334 @@
+"""The Models resource: ``client.models``, the five operations of the Models API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import _retry
+from ._arguments import (
+    check_bool,
+    check_choice,
+    check_id,
+    check_optional_text,
+    check_text,
+)
+from ._converter import decode_json, structure
+from ._data import (
+    CustomModel,
+    CustomModelType,
+    PlatformModel,
+    SdVersion,
+    Strength,
+    TrainingJob,
+)
+from ._errors import (
+    LeonardoError,
+    NotFoundError,
+    ResponseValidationError,
+    TrainingOutcomeUnknownError,
+)
+from ._retry import CallOptions
+from ._transport import Response, Transport
+
+TRAINABLE_SD_VERSIONS = (SdVersion.V1_5, SdVersion.V2)
+RESOLUTIONS = (512, 768)
+
+
+def build_training_body(
+    *,
+    name: object,
+    dataset_id: object,
+    instance_prompt: object,
+    description: object = None,
+    model_type: object = None,
+    nsfw: object = None,
+    resolution: object = None,
+    sd_version: object = None,
+    strength: object = None,
+) -> dict[str, Any]:
+    """Check the arguments of ``train`` and build its JSON body.
+
+    Only the fields the caller set are included: the server owns the defaults.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument has a value the API refuses.
+    """
+    body: dict[str, Any] = {
+        "name": check_text(name, "name"),
+        "datasetId": check_id(dataset_id, "dataset_id"),
+        "instance_prompt": check_text(instance_prompt, "instance_prompt"),
+    }
+    if description is not None:
+        body["description"] = check_optional_text(description, "description")
+    if model_type is not None:
+        body["modelType"] = check_choice(
+            model_type, "model_type", CustomModelType
+        ).value
+    if nsfw is not None:
+        body["nsfw"] = check_bool(nsfw, "nsfw")
+    if resolution is not None:
+        if isinstance(resolution, bool) or not isinstance(resolution, int):
+            raise TypeError(
+                f"resolution must be an int, not {type(resolution).__name__}"
+            )
+        if resolution not in RESOLUTIONS:
+            raise ValueError(f"resolution must be 512 or 768, got {resolution}")
+        body["resolution"] = resolution
+    if sd_version is not None:
+        body["sd_version"] = check_choice(
+            sd_version, "sd_version", SdVersion, TRAINABLE_SD_VERSIONS
+        ).value
+    if strength is not None:
+        body["strength"] = check_choice(strength, "strength", Strength).value
+    return body
+
+
+def _field(response: Response, key: str) -> Any:
+    data = decode_json(response.body, status=response.status)
+    if not isinstance(data, dict):
+        raise ResponseValidationError(
+            f"expected a JSON object, got {type(data).__name__}",
+            path="$",
+            status=response.status,
+            body=response.body,
+        )
+    return data.get(key)
+
+
+def _by_pk(response: Response, key: str, what: str) -> Any:
+    value = _field(response, key)
+    if value is None:
+        raise NotFoundError(
+            f"no {what} with this id ({key} is null)",
+            status=response.status,
+            body=response.body,
+            headers=response.headers,
+            method=response.method,
+            url=response.url,
+        )
+    return value
+
+
+def _read_models(response: Response) -> list[CustomModel]:
+    items = _field(response, "custom_models")
+    if items is None:
+        return []
+    if isinstance(items, list):
+        # The spec allows null items; they describe nothing, so they are skipped.
+        items = [item for item in items if item is not None]
+    return structure(
+        items,
+        list[CustomModel],
+        path="$.custom_models",
+        status=response.status,
+        body=response.body,
+    )
+
+
+def _read_platform_models(response: Response) -> list[PlatformModel]:
+    items = _field(response, "custom_models")
+    if items is None:
+        return []
+    return structure(
+        items,
+        list[PlatformModel],
+        path="$.custom_models",
+        status=response.status,
+        body=response.body,
+    )
+
+
+def _read_model(response: Response) -> CustomModel:
+    data = _by_pk(response, "custom_models_by_pk", "custom model")
+    return structure(
+        data,
+        CustomModel,
+        path="$.custom_models_by_pk",
+        status=response.status,
+        body=response.body,
+    )
+
+
+def _read_deleted_id(response: Response) -> str:
+    data = _by_pk(response, "delete_custom_models_by_pk", "custom model")
+    return structure(
+        data.get("id") if isinstance(data, dict) else data,
+        str,
+        path="$.delete_custom_models_by_pk.id",
+        status=response.status,
+        body=response.body,
+    )
+
+
+def _read_training_job(response: Response) -> TrainingJob:
+    return structure(
+        _field(response, "sdTrainingJob"),
+        TrainingJob,
+        path="$.sdTrainingJob",
+        status=response.status,
+        body=response.body,
+    )
+
+
+class Models:
+    """The Models API: platform models, and training, reading and deleting yours.
+
+    Reached as ``client.models``; not constructed directly.
+    """
+
+    def __init__(self, transport: Transport, options: CallOptions) -> None:
+        self._transport = transport
+        self._options = options
+
+    async def list_platform(self) -> list[PlatformModel]:
+        """List the public platform models (``GET /platformModels``).
+
+        Returns:
+            The catalogue, in the API's order.
+
+        Raises:
+            LeonardoError: The API could not be reached or refused the call.
+        """
+        return await _retry.send(
+            self._transport,
+            "GET",
+            "/platformModels",
+            _read_platform_models,
+            self._options,
+        )
+
+    async def train(
+        self,
+        *,
+        name: str,
+        dataset_id: str,
+        instance_prompt: str,
+        description: str | None = None,
+        model_type: CustomModelType | str | None = None,
+        nsfw: bool | None = None,
+        resolution: int | None = None,
+        sd_version: SdVersion | str | None = None,
+        strength: Strength | str | None = None,
+    ) -> TrainingJob:
+        """Start training a custom model (``POST /models``); this costs money.
+
+        Only the arguments you set are sent; the server fills in the rest. The
+        request is retried only when it provably never reached the server (or
+        the server answered 429), so one call never starts two trainings.
+
+        Args:
+            name: The model's name.
+            dataset_id: The dataset to train on (a UUID).
+            instance_prompt: The prompt that will call up what was trained.
+            description: The model's description.
+            model_type: Its category (``CustomModelType`` or its value).
+            nsfw: Whether it is NSFW.
+            resolution: 512 or 768.
+            sd_version: ``v1_5`` or ``v2``.
+            strength: Training strength, for ``PIXEL_ART``.
+
+        Returns:
+            The job, whose ``custom_model_id`` you wait on.
+
+        Raises:
+            ValueError: An argument has a value the API refuses.
+            TypeError: An argument has the wrong type.
+            TrainingOutcomeUnknownError: The request may have reached the server
+                but no answer came back; check ``list_for_user`` before retrying.
+            LeonardoError: The API refused the call or could not be reached.
+        """
+        body = build_training_body(
+            name=name,
+            dataset_id=dataset_id,
+            instance_prompt=instance_prompt,
+            description=description,
+            model_type=model_type,
+            nsfw=nsfw,
+            resolution=resolution,
+            sd_version=sd_version,
+            strength=strength,
+        )
+        try:
+            return await _retry.send(
+                self._transport,
+                "POST",
+                "/models",
+                _read_training_job,
+                self._options,
+                body=json.dumps(body).encode(),
+                retryable=_retry.never_reached_server,
+            )
+        except LeonardoError as exc:
+            if _retry.may_have_reached_server(exc):
+                raise TrainingOutcomeUnknownError(name, exc) from exc
+            raise
+
+    async def get(self, model_id: str) -> CustomModel:
+        """Get one of your custom models (``GET /models/{id}``).
+
+        Args:
+            model_id: The model's id (a UUID).
+
+        Returns:
+            The model, with its current training status.
+
+        Raises:
+            ValueError: ``model_id`` is not a UUID.
+            NotFoundError: No model has this id.
+            LeonardoError: The API refused the call or could not be reached.
+        """
+        check_id(model_id, "model_id")
+        return await _retry.send(
+            self._transport, "GET", f"/models/{model_id}", _read_model, self._options
+        )
+
+    async def delete(self, model_id: str) -> str:
+        """Delete one of your custom models (``DELETE /models/{id}``).
+
+        A retry that finds the model gone after an attempt that may have
+        deleted it counts as success.
+
+        Args:
+            model_id: The model's id (a UUID).
+
+        Returns:
+            The id of the deleted model.
+
+        Raises:
+            ValueError: ``model_id`` is not a UUID.
+            NotFoundError: No model has this id.
+            LeonardoError: The API refused the call or could not be reached.
+        """
+        check_id(model_id, "model_id")
+        return await _retry.send(
+            self._transport,
+            "DELETE",
+            f"/models/{model_id}",
+            _read_deleted_id,
+            self._options,
+            gone=lambda: model_id,
+        )
+
+    async def list_for_user(self, user_id: str) -> list[CustomModel]:
+        """List a user's custom models (``GET /models/user/{userId}``).
+
+        Args:
+            user_id: The user's id (a UUID).
+
+        Returns:
+            The models; a ``null`` list from the API is an empty list.
+
+        Raises:
+            ValueError: ``user_id`` is not a UUID.
+            LeonardoError: The API refused the call or could not be reached.
+        """
+        check_id(user_id, "user_id")
+        return await _retry.send(
+            self._transport,
+            "GET",
+            f"/models/user/{user_id}",
+            _read_models,
+            self._options,
+        )

@@ -1,0 +1,271 @@
+"""Waiting for trainings: one model, a batch, or a stream of status changes.
+
+Each wait is a tenacity loop of polls. The first poll is made at once; then
+the pause grows from ``poll_interval`` by half again each time, up to
+``max_poll_interval``, each pause shortened by up to a tenth at random so that
+many waits started together spread out. A poll that fails transiently (429,
+5xx, a dropped connection, a timeout) is just a poll that saw nothing new.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import random
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
+from typing import Any
+
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    RetryError,
+    retry_if_exception,
+    retry_if_result,
+)
+
+from ._arguments import check_id, check_positive
+from ._data import CustomModel, JobStatus
+from ._errors import LeonardoError, TrainingFailedError, TrainingTimeoutError
+from ._models import Models
+from ._retry import CallOptions, is_transient
+
+#: What ``on_status`` may be: a plain or an async callable taking the model.
+StatusCallback = Callable[[CustomModel], Awaitable[Any] | Any]
+
+TERMINAL = frozenset({JobStatus.COMPLETE, JobStatus.FAILED})
+GROWTH = 1.5
+JITTER = 0.1
+
+
+def poll_delay(poll: int, poll_interval: float, max_poll_interval: float) -> float:
+    """The pause after the ``poll``-th poll (counted from 1), jitter included."""
+    base = min(max_poll_interval, poll_interval * GROWTH ** (poll - 1))
+    return base * (1.0 - JITTER * random.random())
+
+
+def is_terminal(model: CustomModel) -> bool:
+    """Whether the model's training has ended; an unknown status has not."""
+    return model.status in TERMINAL
+
+
+def check_wait_arguments(
+    timeout: object, poll_interval: object, max_poll_interval: object, on_status: object
+) -> tuple[float, float, float]:
+    """Check the arguments every wait shares; return the three numbers.
+
+    Raises:
+        TypeError: A number is not a number, or ``on_status`` is not callable.
+        ValueError: A number is not positive, or the intervals are the wrong
+            way round.
+    """
+    timeout = check_positive(timeout, "timeout")
+    poll_interval = check_positive(poll_interval, "poll_interval")
+    max_poll_interval = check_positive(max_poll_interval, "max_poll_interval")
+    if poll_interval > max_poll_interval:
+        raise ValueError(
+            f"poll_interval ({poll_interval:g}) must not exceed "
+            f"max_poll_interval ({max_poll_interval:g})"
+        )
+    if on_status is not None and not callable(on_status):
+        raise TypeError("on_status must be callable or None")
+    return timeout, poll_interval, max_poll_interval
+
+
+async def notify(on_status: StatusCallback | None, model: CustomModel) -> None:
+    """Call ``on_status`` with the model, awaiting it if it is async."""
+    if on_status is not None:
+        result = on_status(model)
+        if inspect.isawaitable(result):
+            await result
+
+
+def _polling(
+    options: CallOptions,
+    timeout: float,
+    poll_interval: float,
+    max_poll_interval: float,
+    *,
+    unfinished: Callable[[Any], bool],
+) -> AsyncRetrying:
+    deadline = options.clock() + timeout
+
+    def wait(state: RetryCallState) -> float:
+        delay = poll_delay(state.attempt_number, poll_interval, max_poll_interval)
+        return max(0.0, min(delay, deadline - options.clock()))
+
+    def stop(state: RetryCallState) -> bool:
+        return options.clock() >= deadline
+
+    return AsyncRetrying(
+        sleep=options.sleep,
+        wait=wait,
+        stop=stop,
+        retry=retry_if_result(unfinished) | retry_if_exception(is_transient),
+    )
+
+
+async def watch(
+    models: Models,
+    options: CallOptions,
+    model_id: str,
+    *,
+    timeout: float,
+    poll_interval: float,
+    max_poll_interval: float,
+) -> AsyncGenerator[CustomModel, None]:
+    """Yield the model at each status change; end after a terminal status.
+
+    Raises:
+        TrainingTimeoutError: ``timeout`` passed without a terminal status.
+        LeonardoError: A poll failed with a status that is not transient.
+    """
+    last: CustomModel | None = None
+    polling = _polling(
+        options,
+        timeout,
+        poll_interval,
+        max_poll_interval,
+        unfinished=lambda model: not is_terminal(model),
+    )
+    try:
+        async for attempt in polling:
+            with attempt:
+                model = await models.get(model_id)
+            state = attempt.retry_state
+            if state.outcome is None or state.outcome.failed:
+                continue
+            # tenacity records None for a block; the retry decision needs the model.
+            state.set_result(model)
+            if last is None or model.status != last.status:
+                # Yielded outside the attempt, so closing the iterator is not
+                # mistaken for a failed poll.
+                yield model
+            last = model
+            if is_terminal(model):
+                return
+    except RetryError:
+        pass
+    raise TrainingTimeoutError(timeout, pending_ids=[model_id], model=last)
+
+
+async def wait_for_one(
+    models: Models,
+    options: CallOptions,
+    model_id: str,
+    *,
+    timeout: float,
+    poll_interval: float,
+    max_poll_interval: float,
+    on_status: StatusCallback | None,
+) -> CustomModel:
+    """Wait for one training; see ``LeonardoClient.wait_for_training``."""
+    last: CustomModel | None = None
+    updates = watch(
+        models,
+        options,
+        model_id,
+        timeout=timeout,
+        poll_interval=poll_interval,
+        max_poll_interval=max_poll_interval,
+    )
+    try:
+        async for model in updates:
+            last = model
+            await notify(on_status, model)
+    finally:
+        await updates.aclose()
+    assert last is not None
+    if last.status == JobStatus.FAILED:
+        raise TrainingFailedError(last)
+    return last
+
+
+async def gather_all(awaitables: Iterable[Awaitable[Any]]) -> list[Any]:
+    """Await all at once; on the first failure cancel the rest and wait for them.
+
+    Returns:
+        The results, in order.
+    """
+    tasks = [asyncio.ensure_future(a) for a in awaitables]
+    try:
+        return await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def wait_for_many(
+    models: Models,
+    options: CallOptions,
+    model_ids: Sequence[str],
+    *,
+    user_id: str | None,
+    timeout: float,
+    poll_interval: float,
+    max_poll_interval: float,
+    on_status: StatusCallback | None,
+) -> list[CustomModel]:
+    """Wait for a batch; see ``LeonardoClient.wait_for_trainings``."""
+    unique = list(dict.fromkeys(model_ids))
+    seen: dict[str, CustomModel] = {}
+    pending = set(unique)
+
+    async def get_quietly(model_id: str) -> CustomModel | None:
+        # One model's transient failure leaves it pending for the next round.
+        try:
+            return await models.get(model_id)
+        except LeonardoError as exc:
+            if is_transient(exc):
+                return None
+            raise
+
+    async def poll_round() -> set[str]:
+        found: list[CustomModel] = []
+        missing = [i for i in unique if i in pending]
+        if user_id is not None:
+            listed = {m.id: m for m in await models.list_for_user(user_id)}
+            found = [listed[i] for i in missing if i in listed]
+            missing = [i for i in missing if i not in listed]
+        found += [m for m in await gather_all(map(get_quietly, missing)) if m]
+        for model in found:
+            previous = seen.get(model.id)
+            seen[model.id] = model
+            if previous is None or previous.status != model.status:
+                await notify(on_status, model)
+            if is_terminal(model):
+                pending.discard(model.id)
+        return pending
+
+    polling = _polling(
+        options, timeout, poll_interval, max_poll_interval, unfinished=bool
+    )
+    try:
+        async for attempt in polling:
+            with attempt:
+                still_pending = await poll_round()
+            state = attempt.retry_state
+            if state.outcome is not None and not state.outcome.failed:
+                state.set_result(still_pending)
+    except RetryError:
+        pass
+    if pending:
+        raise TrainingTimeoutError(
+            timeout, pending_ids=[i for i in unique if i in pending]
+        )
+    return [seen[i] for i in model_ids]
+
+
+def check_ids(model_ids: object) -> list[str]:
+    """Check a batch of model ids.
+
+    Raises:
+        TypeError: ``model_ids`` is a single string or not iterable.
+        ValueError: An id is not a UUID.
+    """
+    if isinstance(model_ids, (str, bytes)) or not isinstance(model_ids, Iterable):
+        raise TypeError("model_ids must be a list of ids, not a single value")
+    ids = list(model_ids)
+    for index, model_id in enumerate(ids):
+        check_id(model_id, f"model_ids[{index}]")
+    return ids

@@ -1,0 +1,447 @@
+"""``FakeLeonardo``: a real aiohttp server on loopback that plays the Models API."""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import json
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta, timezone
+from types import TracebackType
+from typing import Any
+
+import attrs
+from aiohttp import web
+
+API_PREFIX = "/api/rest/v1"
+
+_CATALOGUE = [
+    (
+        "Leonardo Phoenix 1.0",
+        "The flagship: prompt adherence and text in images.",
+        True,
+    ),
+    ("Lucid Origin", "Vibrant, detailed images across a wide range of styles.", True),
+    (
+        "FLUX.1 Kontext",
+        "Edit images with words, keeping characters consistent.",
+        True,
+    ),
+    ("Ideogram 3.0", "Typography and graphic design with clean, legible text.", True),
+    ("Leonardo Kino XL", "A cinematic model for wide, moody shots.", False),
+    ("Leonardo Vision XL", "Photorealism with natural light and texture.", False),
+    ("Leonardo Diffusion XL", "A versatile general-purpose model.", False),
+    ("Flux Dev", "Fine detail and strong prompt following.", False),
+]
+
+_TRAINABLE_SD_VERSIONS = ("v1_5", "v2")
+_MODEL_TYPES = (
+    "GENERAL", "BUILDINGS", "CHARACTERS", "ENVIRONMENTS", "FASHION", "ILLUSTRATIONS",
+    "GAME_ITEMS", "GRAPHICAL_ELEMENTS", "PHOTOGRAPHY", "PIXEL_ART", "PRODUCT_DESIGN",
+    "TEXTURES", "UI_ELEMENTS", "VECTOR",
+)  # fmt: skip
+_STRENGTHS = ("VERY_LOW", "LOW", "MEDIUM", "HIGH")
+
+#: What one training costs on the fake.
+TRAINING_COST = {"amount": "1.2500", "unit": "DOLLARS"}
+TRAINING_CREDITS = 125
+
+
+@attrs.frozen
+class RecordedRequest:
+    """One request the fake received.
+
+    Attributes:
+        method: The HTTP method.
+        path: The path below the API root (``/models/<id>``).
+        headers: The request headers.
+        json: The decoded JSON body, or ``None``.
+    """
+
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    json: Any
+
+
+@attrs.define
+class Fault:
+    """A misbehaviour armed by ``FakeLeonardo.inject_fault``."""
+
+    method: str
+    path_pattern: str
+    status: int | None
+    retry_after: float | str | None
+    delay: float | None
+    drop_connection: bool
+    body: bytes | str | None
+    times: int
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether this fault applies to a request."""
+        return (
+            self.times > 0
+            and self.method in ("*", method)
+            and fnmatch.fnmatchcase(path, self.path_pattern)
+        )
+
+
+@attrs.define
+class _Model:
+    fields: dict[str, Any]
+    owner: str
+    created: float
+    fails: bool
+    status: str | None = None  # set by hand; otherwise follows the clock
+
+
+def _timestamp(moment: datetime) -> str:
+    # The real API sends UTC without a zone, to the millisecond.
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds")
+
+
+def _error(status: int, message: str, code: str) -> web.Response:
+    return web.json_response(
+        {"error": message, "path": "$", "code": code}, status=status
+    )
+
+
+class FakeLeonardo:
+    """A fake of the Leonardo.AI Models API, served for real on 127.0.0.1.
+
+    It keeps its state in memory, answers with the real API's shapes and
+    habits (``null`` for unknown ids, zone-less timestamps, the error body
+    ``{"error", "path", "code"}``), trains models in ``training_seconds``, and
+    misbehaves on request.
+
+    Args:
+        training_seconds: How long a training stays ``PENDING``.
+        api_key: The key it accepts; a random UUID when omitted.
+        host: The address to listen on.
+        port: The port; a free one when 0.
+
+    Example::
+
+        async with FakeLeonardo(training_seconds=0.2) as fake:
+            async with LeonardoClient(fake.api_key, base_url=fake.base_url) as c:
+                print(await c.models.list_platform())
+    """
+
+    def __init__(
+        self,
+        *,
+        training_seconds: float = 1.0,
+        api_key: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.training_seconds = training_seconds
+        self.api_key = api_key or str(uuid.uuid4())
+        self.user_id = str(uuid.uuid4())
+        #: Every request received, in order.
+        self.requests: list[RecordedRequest] = []
+        #: The most TCP connections open at once, and requests being served.
+        self.max_connections = 0
+        self.max_in_flight = 0
+        self._in_flight = 0
+        self.trainings_started = 0
+        self._host = host
+        self._port = port
+        self._models: dict[str, _Model] = {}
+        self._faults: list[Fault] = []
+        self._fail_next = 0
+        self._runner: web.AppRunner | None = None
+        self._platform = [
+            {
+                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, name)),
+                "name": name,
+                "description": description,
+                "nsfw": False,
+                "featured": featured,
+                "generated_image": {
+                    "id": str(uuid.uuid5(uuid.NAMESPACE_DNS, name)),
+                    "url": f"https://cdn.leonardo.ai/samples/{index}.jpg",
+                },
+            }
+            for index, (name, description, featured) in enumerate(_CATALOGUE)
+        ]
+
+    @property
+    def base_url(self) -> str:
+        """The API root to give ``LeonardoClient(base_url=...)``."""
+        if self._runner is None:
+            raise RuntimeError("the fake is not running; use 'async with' or start()")
+        host, port = self._runner.addresses[0][:2]
+        return f"http://{host}:{port}{API_PREFIX}"
+
+    async def start(self) -> None:
+        """Start serving."""
+        app = web.Application(middlewares=[self._observe])
+        app.router.add_get(API_PREFIX + "/platformModels", self._platform_models)
+        app.router.add_post(API_PREFIX + "/models", self._train)
+        app.router.add_get(API_PREFIX + "/models/user/{user_id}", self._user_models)
+        app.router.add_get(API_PREFIX + "/models/{id}", self._get_model)
+        app.router.add_delete(API_PREFIX + "/models/{id}", self._delete_model)
+        # A stopping fake does not wait for requests it is still delaying.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self._host, self._port).start()
+
+    async def stop(self) -> None:
+        """Stop serving and close every connection."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeLeonardo:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # What tests arrange and inspect.
+
+    def fail_next_training(self, count: int = 1) -> None:
+        """Make the next ``count`` trainings end in ``FAILED``."""
+        self._fail_next += count
+
+    def inject_fault(
+        self,
+        method: str,
+        path_pattern: str,
+        *,
+        status: int | None = None,
+        retry_after: float | str | None = None,
+        delay: float | None = None,
+        drop_connection: bool = False,
+        body: bytes | str | None = None,
+        times: int = 1,
+    ) -> Fault:
+        """Misbehave on the next ``times`` requests that match.
+
+        Args:
+            method: The HTTP method, or ``"*"`` for any.
+            path_pattern: A glob over the path below the API root
+                (``"/models/*"``).
+            status: Answer with this status instead; the request is not acted on.
+            retry_after: With ``status``: the ``Retry-After`` header's value.
+            delay: Seconds to wait before going on.
+            drop_connection: Act on the request, then close the connection
+                without answering: the answer is lost.
+            body: Answer with this raw body (with ``status``, or 200 without);
+                the request is not acted on.
+            times: How many requests it applies to.
+
+        Returns:
+            The armed fault; its ``times`` counts down as it fires.
+        """
+        fault = Fault(
+            method.upper(),
+            path_pattern,
+            status,
+            retry_after,
+            delay,
+            drop_connection,
+            body,
+            times,
+        )
+        self._faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        """Disarm every fault."""
+        self._faults.clear()
+
+    def set_status(self, model_id: str, status: str) -> None:
+        """Force a model's status, including values the API may add later."""
+        self._models[model_id].status = status
+
+    def model_ids(self) -> list[str]:
+        """The ids of every model the fake holds, oldest first."""
+        return list(self._models)
+
+    def add_model(self, *, owner: str | None = None, **fields: Any) -> str:
+        """Store a model directly (an already trained one, say); return its id."""
+        model_id = fields.pop("id", None) or str(uuid.uuid4())
+        now = datetime.now(timezone.utc)
+        stored = {
+            "id": model_id,
+            "name": "added model",
+            "description": "",
+            "instancePrompt": None,
+            "modelWidth": 512,
+            "modelHeight": 512,
+            "public": False,
+            "sdVersion": "v1_5",
+            "status": "COMPLETE",
+            "type": "GENERAL",
+            "createdAt": _timestamp(now),
+            "updatedAt": _timestamp(now),
+            **fields,
+        }
+        self._models[model_id] = _Model(
+            stored, owner or self.user_id, time.monotonic(), False, stored["status"]
+        )
+        return model_id
+
+    # The server side.
+
+    @web.middleware
+    async def _observe(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    ) -> web.StreamResponse:
+        if self._runner is not None:
+            open_now = len(self._runner.server.connections)  # type: ignore[union-attr]
+            self.max_connections = max(self.max_connections, open_now)
+        self._in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self._in_flight)
+        try:
+            return await self._serve(request, handler)
+        finally:
+            self._in_flight -= 1
+
+    async def _serve(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    ) -> web.StreamResponse:
+        path = request.path.removeprefix(API_PREFIX)
+        raw = await request.read()
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        self.requests.append(
+            RecordedRequest(request.method, path, dict(request.headers), body)
+        )
+        fault = next((f for f in self._faults if f.matches(request.method, path)), None)
+        if fault is not None:
+            fault.times -= 1
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            if fault.status is not None or fault.body is not None:
+                return self._fault_response(fault)
+        if request.headers.get("Authorization") != f"Bearer {self.api_key}":
+            return _error(401, "Invalid authentication credentials", "access-denied")
+        response = await handler(request)
+        if fault is not None and fault.drop_connection and request.transport:
+            request.transport.close()
+        return response
+
+    @staticmethod
+    def _fault_response(fault: Fault) -> web.Response:
+        status = fault.status or 200
+        headers = {}
+        if fault.retry_after is not None:
+            headers["Retry-After"] = str(fault.retry_after)
+        if fault.body is None:
+            return web.json_response(
+                {"error": "injected fault", "path": "$", "code": "unexpected"},
+                status=status,
+                headers=headers,
+            )
+        body = fault.body.encode() if isinstance(fault.body, str) else fault.body
+        return web.Response(
+            body=body, status=status, headers=headers, content_type="text/html"
+        )
+
+    def _view(self, model: _Model) -> dict[str, Any]:
+        fields = dict(model.fields)
+        if model.status is not None:
+            fields["status"] = model.status
+        elif time.monotonic() - model.created >= self.training_seconds:
+            fields["status"] = "FAILED" if model.fails else "COMPLETE"
+            finished = datetime.fromisoformat(fields["createdAt"]) + timedelta(
+                seconds=self.training_seconds
+            )
+            fields["updatedAt"] = _timestamp(finished)
+        return fields
+
+    async def _platform_models(self, request: web.Request) -> web.Response:
+        return web.json_response({"custom_models": self._platform})
+
+    async def _train(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            return _error(400, "the body is not JSON", "validation-failed")
+        problem = _training_problem(body)
+        if problem is not None:
+            return _error(400, problem, "validation-failed")
+        model_id = str(uuid.uuid4())
+        now = datetime.now(timezone.utc)
+        resolution = body.get("resolution", 512)
+        self._models[model_id] = _Model(
+            {
+                "id": model_id,
+                "name": body["name"],
+                "description": body.get("description") or "",
+                "instancePrompt": body["instance_prompt"],
+                "modelWidth": resolution,
+                "modelHeight": resolution,
+                "public": False,
+                "sdVersion": body.get("sd_version") or "v1_5",
+                "status": "PENDING",
+                "type": body.get("modelType") or "GENERAL",
+                "createdAt": _timestamp(now),
+                "updatedAt": _timestamp(now),
+            },
+            self.user_id,
+            time.monotonic(),
+            self._fail_next > 0,
+        )
+        self._fail_next = max(0, self._fail_next - 1)
+        self.trainings_started += 1
+        return web.json_response(
+            {
+                "sdTrainingJob": {
+                    "customModelId": model_id,
+                    "apiCreditCost": TRAINING_CREDITS,
+                    "cost": TRAINING_COST,
+                }
+            }
+        )
+
+    async def _get_model(self, request: web.Request) -> web.Response:
+        model = self._models.get(request.match_info["id"])
+        view = None if model is None else self._view(model)
+        return web.json_response({"custom_models_by_pk": view})
+
+    async def _delete_model(self, request: web.Request) -> web.Response:
+        model = self._models.pop(request.match_info["id"], None)
+        deleted = None if model is None else {"id": model.fields["id"]}
+        return web.json_response({"delete_custom_models_by_pk": deleted})
+
+    async def _user_models(self, request: web.Request) -> web.Response:
+        owner = request.match_info["user_id"]
+        views = [self._view(m) for m in self._models.values() if m.owner == owner]
+        return web.json_response({"custom_models": views})
+
+
+def _training_problem(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return "expected a JSON object"
+    for key in ("name", "datasetId", "instance_prompt"):
+        if not isinstance(body.get(key), str) or not body[key]:
+            return f"missing or invalid field {key!r}"
+    choices: dict[str, tuple[Any, ...]] = {
+        "resolution": (512, 768),
+        "sd_version": _TRAINABLE_SD_VERSIONS,
+        "modelType": _MODEL_TYPES,
+        "strength": _STRENGTHS,
+        "nsfw": (True, False),
+    }
+    for key, allowed in choices.items():
+        if key in body and body[key] not in allowed:
+            return f"invalid value for {key!r}: {body[key]!r}"
+    return None

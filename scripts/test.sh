@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite and every check, from a fresh clone, with only Python
+# 3.10+ and the package registries. Two environments: .venv has the newest
+# aiohttp; .venv-compat has the newest aiohttp that aioresponses can mock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' || {
+    echo "Python 3.10 or newer is needed (PYTHON=$PYTHON)" >&2
+    exit 1
+}
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_QUIET=1
+
+venv() {  # venv DIR EXTRAS: create DIR if needed and install the project into it
+    [ -x "$1/bin/python" ] || "$PYTHON" -m venv "$1"
+    "$1/bin/python" -m pip install --upgrade pip
+    "$1/bin/python" -m pip install -e ".[$2]"
+}
+
+echo "== installing (.venv: newest aiohttp; .venv-compat: aiohttp for aioresponses)"
+venv .venv test
+venv .venv-compat test,compat
+.venv/bin/python -c 'import aiohttp; print("  .venv        aiohttp", aiohttp.__version__)'
+.venv-compat/bin/python -c 'import aiohttp; print("  .venv-compat aiohttp", aiohttp.__version__)'
+
+echo "== ruff check";          .venv/bin/ruff check .
+echo "== ruff format --check"; .venv/bin/ruff format --check .
+echo "== mypy --strict";       .venv/bin/mypy --strict leonardo_async
+
+rm -f .coverage
+echo "== pytest, newest aiohttp (aioresponses tests deselected: it cannot mock this aiohttp)"
+.venv/bin/python -m pytest -m "not aioresponses" --cov --cov-report=
+echo "== pytest, aiohttp for aioresponses (everything)"
+.venv-compat/bin/python -m pytest --cov --cov-append --cov-report=
+echo "== coverage of the package, branches included (at least 95%)"
+.venv/bin/python -m coverage report

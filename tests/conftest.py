@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import attrs
+import pytest
+
+from leonardo_async import LeonardoClient
+from leonardo_async.testing import FakeLeonardo
+
+MODEL_ID = "0b6c8a3e-1f2d-4e5a-9b7c-8d9e0f1a2b3c"
+USER_ID = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
+DATASET_ID = "7f3c2a1e-5b8d-4c6f-9e0a-1b2c3d4e5f60"
+
+
+class FakeTime:
+    """An injected clock and sleep: sleeping advances the clock, nothing waits."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+        self.on_sleep: Callable[[float], None] | None = None
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        if self.on_sleep is not None:
+            self.on_sleep(seconds)
+        await asyncio.sleep(0)
+
+
+def with_time(client: LeonardoClient, time: FakeTime) -> LeonardoClient:
+    """A sibling of ``client`` that reads ``time``'s clock and sleeps its sleep."""
+    copy = client.with_options()
+    options = attrs.evolve(copy._options, clock=time.clock, sleep=time.sleep)
+    copy._setup(copy._transport, options, copy._max_concurrency)
+    return copy
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeLeonardo]:
+    async with FakeLeonardo(training_seconds=0.2) as server:
+        yield server
+
+
+@pytest.fixture
+async def client(fake: FakeLeonardo) -> AsyncIterator[LeonardoClient]:
+    async with LeonardoClient(fake.api_key, base_url=fake.base_url) as c:
+        yield c
+
+
+@pytest.fixture
+def timed(client: LeonardoClient, fake_time: FakeTime) -> LeonardoClient:
+    return with_time(client, fake_time)
+
+
+@pytest.fixture(autouse=True)
+def _no_env_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LEONARDO_API_KEY", raising=False)
+    monkeypatch.delenv("LEONARDO_BASE_URL", raising=False)
+
+
+def paths(fake: FakeLeonardo, method: str | None = None) -> list[str]:
+    return [r.path for r in fake.requests if method is None or r.method == method]
+
+
+def leftover_tasks() -> set[asyncio.Task[object]]:
+    """Tasks still alive besides the test's own and the fake server's handlers."""
+    return {
+        task
+        for task in asyncio.all_tasks()
+        if task is not asyncio.current_task()
+        and not task.get_coro().__qualname__.startswith("RequestHandler.")  # type: ignore[union-attr]
+    }

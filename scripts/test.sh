@@ -26,12 +26,15 @@ venv .venv-compat test,compat
 
 echo "== ruff check";          .venv/bin/ruff check .
 echo "== ruff format --check"; .venv/bin/ruff format --check .
-echo "== mypy --strict";       .venv/bin/mypy --strict leonardo_async
+echo "== mypy --strict";       .venv/bin/mypy --strict leonardo_async tests/typecheck_public_api.py
 
-rm -f .coverage
+# coverage runs pytest (not pytest-cov) so that it measures the package from
+# the start: the pytest plugin entry point imports it before pytest-cov starts.
+rm -f .coverage .coverage.*
 echo "== pytest, newest aiohttp (aioresponses tests deselected: it cannot mock this aiohttp)"
-.venv/bin/python -m pytest -m "not aioresponses" --cov --cov-report=
+.venv/bin/python -m coverage run --parallel-mode -m pytest -m "not aioresponses"
 echo "== pytest, aiohttp for aioresponses (everything)"
-.venv-compat/bin/python -m pytest --cov --cov-append --cov-report=
+.venv-compat/bin/python -m coverage run --parallel-mode -m pytest
 echo "== coverage of the package, branches included (at least 95%)"
+.venv/bin/python -m coverage combine -q
 .venv/bin/python -m coverage report

@@ -81,3 +81,11 @@ def leftover_tasks() -> set[asyncio.Task[object]]:
         if task is not asyncio.current_task()
         and not task.get_coro().__qualname__.startswith("RequestHandler.")  # type: ignore[union-attr]
     }
+
+
+async def until(condition: Callable[[], object], timeout: float = 5.0) -> None:
+    """Wait until ``condition()`` is true: state another server task changes."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition never held"
+        await asyncio.sleep(0.01)

@@ -25,8 +25,15 @@ def test_ids_are_anchored_uuids_in_any_case() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "abc", f"../{MODEL_ID}", f"{MODEL_ID}/../x", f"{MODEL_ID}?x=1", f" {MODEL_ID}",
-     "m2n3o4p5-q6r7-s8t9-uvwx-yz1234567890"],
+    [
+        "",
+        "abc",
+        f"../{MODEL_ID}",
+        f"{MODEL_ID}/../x",
+        f"{MODEL_ID}?x=1",
+        f" {MODEL_ID}",
+        "m2n3o4p5-q6r7-s8t9-uvwx-yz1234567890",
+    ],
 )
 def test_bad_ids_name_the_argument(bad: str) -> None:
     with pytest.raises(ValueError, match="model_id must be a UUID"):
@@ -57,14 +64,21 @@ def test_bool() -> None:
 
 def test_choice_accepts_member_or_value() -> None:
     assert check_choice("v2", "sd_version", leo.SdVersion) is leo.SdVersion.V2
-    assert check_choice(leo.SdVersion.V2, "sd_version", leo.SdVersion) is leo.SdVersion.V2
+    assert (
+        check_choice(leo.SdVersion.V2, "sd_version", leo.SdVersion) is leo.SdVersion.V2
+    )
 
 
 def test_choice_refuses_unknown_and_disallowed() -> None:
     with pytest.raises(ValueError, match="strength must be one of 'VERY_LOW'"):
         check_choice("EXTREME", "strength", leo.Strength)
     with pytest.raises(ValueError, match="sd_version must be one of 'v1_5', 'v2'"):
-        check_choice("SDXL_1_0", "sd_version", leo.SdVersion, (leo.SdVersion.V1_5, leo.SdVersion.V2))
+        check_choice(
+            "SDXL_1_0",
+            "sd_version",
+            leo.SdVersion,
+            (leo.SdVersion.V1_5, leo.SdVersion.V2),
+        )
     with pytest.raises(TypeError, match="model_type must be a CustomModelType or str"):
         check_choice(3, "model_type", leo.CustomModelType)
 

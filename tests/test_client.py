@@ -32,13 +32,21 @@ def test_key_and_base_url_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     assert leo.LeonardoClient().base_url == "https://cloud.leonardo.ai/api/rest/v1"
     monkeypatch.setenv("LEONARDO_BASE_URL", "https://proxy.example.com/v1/")
     assert leo.LeonardoClient().base_url == "https://proxy.example.com/v1"
-    assert leo.LeonardoClient(base_url="http://127.0.0.1:9/x").base_url == "http://127.0.0.1:9/x"
+    assert (
+        leo.LeonardoClient(base_url="http://127.0.0.1:9/x").base_url
+        == "http://127.0.0.1:9/x"
+    )
 
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1:8080/api", "http://localhost/api", "http://[::1]:80/api",
-     "http://127.5.5.5/api", "https://cloud.leonardo.ai/api/rest/v1"],
+    [
+        "http://127.0.0.1:8080/api",
+        "http://localhost/api",
+        "http://[::1]:80/api",
+        "http://127.5.5.5/api",
+        "https://cloud.leonardo.ai/api/rest/v1",
+    ],
 )
 def test_allowed_base_urls(url: str) -> None:
     leo.LeonardoClient(KEY, base_url=url)
@@ -119,7 +127,9 @@ async def test_closing_an_unused_client(fake: FakeLeonardo) -> None:
 
 async def test_a_borrowed_session_is_used_and_never_closed(fake: FakeLeonardo) -> None:
     async with aiohttp.ClientSession() as session:
-        async with leo.LeonardoClient(fake.api_key, base_url=fake.base_url, session=session) as client:
+        async with leo.LeonardoClient(
+            fake.api_key, base_url=fake.base_url, session=session
+        ) as client:
             await client.models.list_platform()
         assert not session.closed
         with pytest.raises(RuntimeError, match="closed"):
@@ -139,7 +149,9 @@ async def test_every_request_carries_auth_accept_and_user_agent(
     assert headers["User-Agent"].startswith(f"leonardo-async/{leo.__version__} ")
 
 
-async def test_a_wrong_key_is_an_authentication_error_without_the_key(fake: FakeLeonardo) -> None:
+async def test_a_wrong_key_is_an_authentication_error_without_the_key(
+    fake: FakeLeonardo,
+) -> None:
     async with leo.LeonardoClient(KEY, base_url=fake.base_url) as client:
         with pytest.raises(leo.AuthenticationError) as caught:
             await client.models.list_platform()
@@ -151,8 +163,12 @@ async def test_a_wrong_key_is_an_authentication_error_without_the_key(fake: Fake
     assert len(fake.requests) == 1  # 401 is not retried
 
 
-async def test_with_options_shares_the_session_and_the_limit(fake: FakeLeonardo) -> None:
-    async with leo.LeonardoClient(fake.api_key, base_url=fake.base_url, max_concurrency=3) as client:
+async def test_with_options_shares_the_session_and_the_limit(
+    fake: FakeLeonardo,
+) -> None:
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, max_concurrency=3
+    ) as client:
         fast = client.with_options(timeout=2.5, max_retries=0)
         assert (fast.timeout, fast.max_retries) == (2.5, 0)
         assert (client.timeout, client.max_retries) == (60.0, 2)
@@ -171,7 +187,9 @@ async def test_with_options_shares_the_session_and_the_limit(fake: FakeLeonardo)
 
 async def test_max_concurrency_caps_requests_in_flight(fake: FakeLeonardo) -> None:
     fake.inject_fault("GET", "/platformModels", delay=0.05, times=40)
-    async with leo.LeonardoClient(fake.api_key, base_url=fake.base_url, max_concurrency=4) as client:
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, max_concurrency=4
+    ) as client:
         sibling = client.with_options(timeout=30)
         calls = [client.models.list_platform() for _ in range(20)]
         calls += [sibling.models.list_platform() for _ in range(20)]
@@ -200,7 +218,9 @@ async def test_redirects_are_not_followed_and_the_key_stays_home() -> None:
     await site.start()
     port = runner.addresses[0][1]
     try:
-        async with leo.LeonardoClient(KEY, base_url=f"http://127.0.0.1:{port}/v1") as client:
+        async with leo.LeonardoClient(
+            KEY, base_url=f"http://127.0.0.1:{port}/v1"
+        ) as client:
             with pytest.raises(leo.APIStatusError) as caught:
                 await client.models.list_platform()
     finally:
@@ -209,15 +229,21 @@ async def test_redirects_are_not_followed_and_the_key_stays_home() -> None:
     assert seen == []
 
 
-async def test_connection_refused_is_a_connection_error(caplog: pytest.LogCaptureFixture) -> None:
+async def test_connection_refused_is_a_connection_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     server.close()
     await server.wait_closed()
-    async with leo.LeonardoClient(KEY, base_url=f"http://127.0.0.1:{port}", max_retries=0) as client:
-        with caplog.at_level(logging.DEBUG, logger="leonardo_async"):
-            with pytest.raises(leo.APIConnectionError) as caught:
-                await client.models.list_platform()
+    async with leo.LeonardoClient(
+        KEY, base_url=f"http://127.0.0.1:{port}", max_retries=0
+    ) as client:
+        with (
+            caplog.at_level(logging.DEBUG, logger="leonardo_async"),
+            pytest.raises(leo.APIConnectionError) as caught,
+        ):
+            await client.models.list_platform()
     assert caught.value.request_sent is False
     assert isinstance(caught.value.__cause__, aiohttp.ClientConnectorError)
     assert KEY not in str(caught.value)
@@ -226,7 +252,9 @@ async def test_connection_refused_is_a_connection_error(caplog: pytest.LogCaptur
 
 async def test_a_slow_answer_is_a_timeout(fake: FakeLeonardo) -> None:
     fake.inject_fault("GET", "/platformModels", delay=5)
-    async with leo.LeonardoClient(fake.api_key, base_url=fake.base_url, timeout=0.2, max_retries=0) as client:
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, timeout=0.2, max_retries=0
+    ) as client:
         with pytest.raises(leo.APITimeoutError) as caught:
             await client.models.list_platform()
     assert caught.value.request_sent is True

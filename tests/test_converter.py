@@ -7,7 +7,12 @@ from decimal import Decimal
 import pytest
 
 import leonardo_async as leo
-from leonardo_async._converter import decode_json, parse_timestamp, structure
+from leonardo_async._converter import (
+    _parse_timestamp_slowly,
+    decode_json,
+    parse_timestamp,
+    structure,
+)
 
 WIRE_MODEL = {
     "id": "0b6c8a3e-1f2d-4e5a-9b7c-8d9e0f1a2b3c",
@@ -54,7 +59,12 @@ def test_models_are_frozen() -> None:
 
 
 def test_unknown_enum_values_are_kept_as_strings() -> None:
-    data = {**WIRE_MODEL, "sdVersion": "FLUX_KONTEXT", "status": "TRAINING", "type": "NEW"}
+    data = {
+        **WIRE_MODEL,
+        "sdVersion": "FLUX_KONTEXT",
+        "status": "TRAINING",
+        "type": "NEW",
+    }
     model = build(data, leo.CustomModel)
     assert model.sd_version == "FLUX_KONTEXT"
     assert not isinstance(model.sd_version, leo.SdVersion)
@@ -88,20 +98,32 @@ def test_enums_are_their_string_values() -> None:
 
 def test_training_job_and_exact_cost() -> None:
     job = build(
-        {"customModelId": "m", "apiCreditCost": 125, "cost": {"amount": "0.0147", "unit": "DOLLARS"}},
+        {
+            "customModelId": "m",
+            "apiCreditCost": 125,
+            "cost": {"amount": "0.0147", "unit": "DOLLARS"},
+        },
         leo.TrainingJob,
     )
     assert job.custom_model_id == "m"
     assert job.api_credit_cost == 125
     assert job.cost == leo.Cost(amount=Decimal("0.0147"), unit=leo.CostUnit.DOLLARS)
-    numeric = build({"customModelId": "m", "cost": {"amount": 2, "unit": "TOKENS"}}, leo.TrainingJob)
+    numeric = build(
+        {"customModelId": "m", "cost": {"amount": 2, "unit": "TOKENS"}}, leo.TrainingJob
+    )
     assert numeric.cost == leo.Cost(amount=Decimal(2), unit="TOKENS")
 
 
 def test_platform_model_with_image() -> None:
     model = build(
-        {"id": "p", "name": "Leonardo Phoenix 1.0", "description": "d", "nsfw": False,
-         "featured": True, "generated_image": {"id": "g", "url": "https://x/y.jpg"}},
+        {
+            "id": "p",
+            "name": "Leonardo Phoenix 1.0",
+            "description": "d",
+            "nsfw": False,
+            "featured": True,
+            "generated_image": {"id": "g", "url": "https://x/y.jpg"},
+        },
         leo.PlatformModel,
     )
     assert model.generated_image == leo.GeneratedImage(id="g", url="https://x/y.jpg")
@@ -111,15 +133,29 @@ def test_platform_model_with_image() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("2023-02-10T02:43:10.395", datetime(2023, 2, 10, 2, 43, 10, 395000, tzinfo=timezone.utc)),
+        (
+            "2023-02-10T02:43:10.395",
+            datetime(2023, 2, 10, 2, 43, 10, 395000, tzinfo=timezone.utc),
+        ),
         ("2023-02-10T02:43:10", datetime(2023, 2, 10, 2, 43, 10, tzinfo=timezone.utc)),
-        ("2023-02-10T02:43:10.39Z", datetime(2023, 2, 10, 2, 43, 10, 390000, tzinfo=timezone.utc)),
-        ("2023-02-10T02:43:10.1234567", datetime(2023, 2, 10, 2, 43, 10, 123456, tzinfo=timezone.utc)),
-        ("2023-02-10T04:43:10+02:00", datetime(2023, 2, 10, 2, 43, 10, tzinfo=timezone.utc)),
+        (
+            "2023-02-10T02:43:10.39Z",
+            datetime(2023, 2, 10, 2, 43, 10, 390000, tzinfo=timezone.utc),
+        ),
+        (
+            "2023-02-10T02:43:10.1234567",
+            datetime(2023, 2, 10, 2, 43, 10, 123456, tzinfo=timezone.utc),
+        ),
+        (
+            "2023-02-10T04:43:10+02:00",
+            datetime(2023, 2, 10, 2, 43, 10, tzinfo=timezone.utc),
+        ),
         ("2023-02-10 02:43", datetime(2023, 2, 10, 2, 43, tzinfo=timezone.utc)),
     ],
 )
-def test_timestamps_are_aware_and_utc_when_zoneless(text: str, expected: datetime) -> None:
+def test_timestamps_are_aware_and_utc_when_zoneless(
+    text: str, expected: datetime
+) -> None:
     parsed = parse_timestamp(text)
     assert parsed == expected
     assert parsed.utcoffset() is not None
@@ -138,14 +174,34 @@ def test_not_a_timestamp() -> None:
 @pytest.mark.parametrize(
     ("data", "cls", "path", "problem"),
     [
-        ([WIRE_MODEL, {"name": "no id"}], list[leo.CustomModel], "$.custom_models[1].id", "required field missing"),
+        (
+            [WIRE_MODEL, {"name": "no id"}],
+            list[leo.CustomModel],
+            "$.custom_models[1].id",
+            "required field missing",
+        ),
         ({**WIRE_MODEL, "public": "yes"}, leo.CustomModel, "$.public", "bool"),
-        ({**WIRE_MODEL, "createdAt": "garbage"}, leo.CustomModel, "$.createdAt", "datetime"),
+        (
+            {**WIRE_MODEL, "createdAt": "garbage"},
+            leo.CustomModel,
+            "$.createdAt",
+            "datetime",
+        ),
         ({**WIRE_MODEL, "createdAt": 17}, leo.CustomModel, "$.createdAt", "datetime"),
         ({**WIRE_MODEL, "status": 5}, leo.CustomModel, "$.status", "JobStatus"),
         ({**WIRE_MODEL, "modelWidth": "wide"}, leo.CustomModel, "$.modelWidth", "int"),
-        ({"customModelId": "m", "cost": {"amount": "lots"}}, leo.TrainingJob, "$.cost.amount", "Decimal"),
-        ({"customModelId": "m", "cost": {"amount": None}}, leo.TrainingJob, "$.cost.amount", "Decimal"),
+        (
+            {"customModelId": "m", "cost": {"amount": "lots"}},
+            leo.TrainingJob,
+            "$.cost.amount",
+            "Decimal",
+        ),
+        (
+            {"customModelId": "m", "cost": {"amount": None}},
+            leo.TrainingJob,
+            "$.cost.amount",
+            "Decimal",
+        ),
         (None, leo.TrainingJob, "$", ""),
     ],
 )
@@ -153,7 +209,9 @@ def test_a_body_that_does_not_fit_names_the_path(
     data: object, cls: object, path: str, problem: str
 ) -> None:
     with pytest.raises(leo.ResponseValidationError) as caught:
-        build(data, cls, "$.custom_models" if path.startswith("$.custom_models") else "$")
+        build(
+            data, cls, "$.custom_models" if path.startswith("$.custom_models") else "$"
+        )
     assert caught.value.path == path
     assert caught.value.status == 200
     assert problem in str(caught.value)
@@ -168,3 +226,28 @@ def test_not_json() -> None:
     assert "not JSON" in str(caught.value)
     assert "<html>maintenance" in str(caught.value)
     assert caught.value.body == page
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2023-02-10T02:43:10.39Z",
+            datetime(2023, 2, 10, 2, 43, 10, 390000, tzinfo=timezone.utc),
+        ),
+        (
+            "2023-02-10T02:43:10.1234567+01:00",
+            datetime(2023, 2, 10, 1, 43, 10, 123456, tzinfo=timezone.utc),
+        ),
+        ("2023-02-10T02:43", datetime(2023, 2, 10, 2, 43)),
+    ],
+)
+def test_the_fallback_for_what_python_3_10_cannot_parse(
+    text: str, expected: datetime
+) -> None:
+    assert _parse_timestamp_slowly(text) == expected
+
+
+def test_the_fallback_refuses_garbage() -> None:
+    with pytest.raises(ValueError, match="ISO 8601"):
+        _parse_timestamp_slowly("2023-02-10 at noon")

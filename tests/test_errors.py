@@ -46,9 +46,7 @@ def test_other_statuses_are_plain_status_errors(status: int) -> None:
 
 def test_error_body_gives_message_and_code_and_is_kept() -> None:
     body = error_body("Invalid key", "access-denied")
-    error = status_error(
-        401, body, {"X-Request": "1"}, method="POST", url=URL
-    )
+    error = status_error(401, body, {"X-Request": "1"}, method="POST", url=URL)
     assert error.message == "Invalid key"
     assert error.code == "access-denied"
     assert error.body == body

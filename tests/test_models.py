@@ -10,7 +10,11 @@ from leonardo_async.testing import FakeLeonardo
 
 from .conftest import DATASET_ID, MODEL_ID, USER_ID, paths
 
-REQUIRED = {"name": "my-style", "dataset_id": DATASET_ID, "instance_prompt": "a photo of sks"}
+REQUIRED = {
+    "name": "my-style",
+    "dataset_id": DATASET_ID,
+    "instance_prompt": "a photo of sks",
+}
 
 
 def test_training_body_has_only_what_was_set() -> None:
@@ -93,7 +97,9 @@ async def test_platform_catalogue(client: leo.LeonardoClient) -> None:
     assert catalogue[0].generated_image is not None
 
 
-async def test_train_get_list_delete(client: leo.LeonardoClient, fake: FakeLeonardo) -> None:
+async def test_train_get_list_delete(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
     job = await client.models.train(**REQUIRED, resolution=768, model_type="CHARACTERS")
     assert isinstance(job, leo.TrainingJob)
     assert job.cost is not None and job.cost.unit is leo.CostUnit.DOLLARS
@@ -130,7 +136,9 @@ async def test_unknown_id_is_not_found_though_the_status_is_200(
         await client.models.delete(MODEL_ID)
 
 
-async def test_a_real_404_is_not_found(client: leo.LeonardoClient, fake: FakeLeonardo) -> None:
+async def test_a_real_404_is_not_found(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
     fake.inject_fault("GET", "/models/*", status=404)
     with pytest.raises(leo.NotFoundError) as caught:
         await client.models.get(MODEL_ID)
@@ -144,21 +152,28 @@ async def test_null_list_is_empty_and_null_items_are_skipped(
     assert await client.models.list_for_user(USER_ID) == []
     model_id = fake.add_model(name="kept")
     fake.inject_fault(
-        "GET", "/models/user/*",
-        body='{"custom_models": [null, {"id": "%s", "name": "kept"}]}' % model_id,
+        "GET",
+        "/models/user/*",
+        body=f'{{"custom_models": [null, {{"id": "{model_id}", "name": "kept"}}]}}',
     )
     assert [m.name for m in await client.models.list_for_user(USER_ID)] == ["kept"]
     fake.inject_fault("GET", "/platformModels", body='{"custom_models": null}')
     assert await client.models.list_platform() == []
 
 
-async def test_other_users_have_their_own_lists(client: leo.LeonardoClient, fake: FakeLeonardo) -> None:
+async def test_other_users_have_their_own_lists(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
     fake.add_model(name="someone else's", owner=USER_ID)
     fake.add_model(name="mine")
-    assert [m.name for m in await client.models.list_for_user(USER_ID)] == ["someone else's"]
+    assert [m.name for m in await client.models.list_for_user(USER_ID)] == [
+        "someone else's"
+    ]
 
 
-async def test_unknown_enum_values_survive_a_list(client: leo.LeonardoClient, fake: FakeLeonardo) -> None:
+async def test_unknown_enum_values_survive_a_list(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
     fake.add_model(name="kontext", sdVersion="FLUX_KONTEXT")
     fake.add_model(name="training", status="TRAINING")
     fake.add_model(name="plain")
@@ -188,15 +203,21 @@ async def test_a_200_that_does_not_fit(
     assert body[:20] in str(caught.value)
 
 
-async def test_a_null_training_job_does_not_fit(client: leo.LeonardoClient, fake: FakeLeonardo) -> None:
+async def test_a_null_training_job_does_not_fit(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
     fake.inject_fault("POST", "/models", body='{"sdTrainingJob": null}')
     with pytest.raises(leo.ResponseValidationError) as caught:
         await client.models.train(**REQUIRED)
     assert caught.value.path == "$.sdTrainingJob"
 
 
-async def test_delete_answer_without_id(client: leo.LeonardoClient, fake: FakeLeonardo) -> None:
-    fake.inject_fault("DELETE", "/models/*", body='{"delete_custom_models_by_pk": {"id": 7}}')
+async def test_delete_answer_without_id(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
+    fake.inject_fault(
+        "DELETE", "/models/*", body='{"delete_custom_models_by_pk": {"id": 7}}'
+    )
     with pytest.raises(leo.ResponseValidationError) as caught:
         await client.models.delete(MODEL_ID)
     assert caught.value.path == "$.delete_custom_models_by_pk.id"
@@ -205,7 +226,12 @@ async def test_delete_answer_without_id(client: leo.LeonardoClient, fake: FakeLe
 async def test_server_side_validation_is_a_bad_request(
     client: leo.LeonardoClient, fake: FakeLeonardo
 ) -> None:
-    fake.inject_fault("POST", "/models", status=400, body='{"error": "dataset not found", "path": "$", "code": "validation-failed"}')
+    fake.inject_fault(
+        "POST",
+        "/models",
+        status=400,
+        body='{"error": "dataset not found", "path": "$", "code": "validation-failed"}',
+    )
     with pytest.raises(leo.BadRequestError) as caught:
         await client.models.train(**REQUIRED)
     assert caught.value.code == "validation-failed"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 from typing import Any
@@ -57,7 +58,12 @@ class ScriptedTransport:
         self.calls: list[tuple[str, str, float, bool]] = []
 
     async def send(
-        self, method: str, path: str, *, body: bytes | None = None, timeout: float,
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        timeout: float,
         resend_safe: bool = True,
     ) -> Response:
         self.calls.append((method, path, timeout, resend_safe))
@@ -67,15 +73,41 @@ class ScriptedTransport:
         return outcome
 
 
-def models(transport: ScriptedTransport, time: FakeTime, *, max_retries: int = 2, timeout: float = 60.0) -> Models:
-    options = CallOptions(timeout=timeout, max_retries=max_retries, clock=time.clock, sleep=time.sleep)
+def models(
+    transport: ScriptedTransport,
+    time: FakeTime,
+    *,
+    max_retries: int = 2,
+    timeout: float = 60.0,
+) -> Models:
+    options = CallOptions(
+        timeout=timeout, max_retries=max_retries, clock=time.clock, sleep=time.sleep
+    )
     return Models(transport, options)  # type: ignore[arg-type]
 
 
 def test_policy_predicates() -> None:
-    for transient in (unsent(), lost(), read_timeout(), status(408), status(429), status(500), status(502), status(503), status(504)):
+    for transient in (
+        unsent(),
+        lost(),
+        read_timeout(),
+        status(408),
+        status(429),
+        status(500),
+        status(502),
+        status(503),
+        status(504),
+    ):
         assert is_transient(transient)
-    for final in (status(400), status(401), status(403), status(404), status(422), status(501), ValueError()):
+    for final in (
+        status(400),
+        status(401),
+        status(403),
+        status(404),
+        status(422),
+        status(501),
+        ValueError(),
+    ):
         assert not is_transient(final)
     assert never_reached_server(unsent())
     assert never_reached_server(status(429))
@@ -87,8 +119,20 @@ def test_policy_predicates() -> None:
     assert not may_have_reached_server(status(400))
 
 
-@pytest.mark.parametrize("failure", [unsent, lost, read_timeout, lambda: status(503), lambda: status(429), lambda: status(408)])
-async def test_get_is_retried_on_transient_failures(fake_time: FakeTime, failure: Any) -> None:
+@pytest.mark.parametrize(
+    "failure",
+    [
+        unsent,
+        lost,
+        read_timeout,
+        lambda: status(503),
+        lambda: status(429),
+        lambda: status(408),
+    ],
+)
+async def test_get_is_retried_on_transient_failures(
+    fake_time: FakeTime, failure: Any
+) -> None:
     transport = ScriptedTransport(failure(), failure(), ok(MODEL_BODY))
     model = await models(transport, fake_time).get(MODEL_ID)
     assert model.id == MODEL_ID
@@ -100,13 +144,22 @@ async def test_full_jitter_backoff_bounds(fake_time: FakeTime) -> None:
     delays: list[list[float]] = []
     for _ in range(30):
         fake_time.sleeps.clear()
-        transport = ScriptedTransport(status(503), status(503), status(503), status(503), ok(MODEL_BODY))
+        transport = ScriptedTransport(
+            status(503), status(503), status(503), status(503), ok(MODEL_BODY)
+        )
         await models(transport, fake_time, max_retries=4).get(MODEL_ID)
         delays.append(list(fake_time.sleeps))
     for caps in zip(*delays, strict=True):
         assert all(d >= 0 for d in caps)
-    firsts, seconds, thirds, fourths = (list(column) for column in zip(*delays, strict=True))
-    assert max(firsts) <= 0.5 and max(seconds) <= 1.0 and max(thirds) <= 2.0 and max(fourths) <= 4.0
+    firsts, seconds, thirds, fourths = (
+        list(column) for column in zip(*delays, strict=True)
+    )
+    assert (
+        max(firsts) <= 0.5
+        and max(seconds) <= 1.0
+        and max(thirds) <= 2.0
+        and max(fourths) <= 4.0
+    )
     assert len(set(firsts)) > 1, "the delays are random"
     assert max(fourths) > 1.0, "the delays grow"
 
@@ -136,7 +189,9 @@ async def test_client_errors_are_never_retried(fake_time: FakeTime, code: int) -
 
 
 async def test_validation_errors_are_not_retried(fake_time: FakeTime) -> None:
-    transport = ScriptedTransport(ok({"custom_models_by_pk": {"name": "no id"}}), ok(MODEL_BODY))
+    transport = ScriptedTransport(
+        ok({"custom_models_by_pk": {"name": "no id"}}), ok(MODEL_BODY)
+    )
     with pytest.raises(leo.ResponseValidationError):
         await models(transport, fake_time).get(MODEL_ID)
     assert len(transport.calls) == 1
@@ -155,7 +210,9 @@ async def test_retry_after_is_honoured(fake_time: FakeTime) -> None:
     assert fake_time.sleeps == [7.0]
 
 
-async def test_retry_after_above_sixty_seconds_is_raised_at_once(fake_time: FakeTime) -> None:
+async def test_retry_after_above_sixty_seconds_is_raised_at_once(
+    fake_time: FakeTime,
+) -> None:
     transport = ScriptedTransport(status(429, {"Retry-After": "61"}), ok(MODEL_BODY))
     with pytest.raises(leo.RateLimitError) as caught:
         await models(transport, fake_time).get(MODEL_ID)
@@ -164,7 +221,9 @@ async def test_retry_after_above_sixty_seconds_is_raised_at_once(fake_time: Fake
     assert len(transport.calls) == 1
 
 
-async def test_retry_after_beyond_the_budget_is_raised_at_once(fake_time: FakeTime) -> None:
+async def test_retry_after_beyond_the_budget_is_raised_at_once(
+    fake_time: FakeTime,
+) -> None:
     transport = ScriptedTransport(status(429, {"Retry-After": "30"}), ok(MODEL_BODY))
     with pytest.raises(leo.RateLimitError):
         await models(transport, fake_time, timeout=20).get(MODEL_ID)
@@ -182,7 +241,7 @@ async def test_the_timeout_bounds_the_whole_call(fake_time: FakeTime) -> None:
         await models(transport, fake_time, max_retries=10, timeout=10).get(MODEL_ID)
     budgets = [call[2] for call in transport.calls]
     assert budgets[0] == 10
-    assert all(later < earlier for earlier, later in zip(budgets, budgets[1:], strict=False))
+    assert all(later < earlier for earlier, later in itertools.pairwise(budgets))
     assert fake_time.now - 1000.0 <= 10 + 4.0
     assert len(transport.calls) < 4
 
@@ -207,8 +266,21 @@ async def test_post_is_retried_only_when_provably_unsent(fake_time: FakeTime) ->
     assert [c[0] for c in transport.calls] == ["POST"] * 3
 
 
-@pytest.mark.parametrize("failure", [lost, read_timeout, lambda: status(500), lambda: status(502), lambda: status(503), lambda: status(504), lambda: status(408)])
-async def test_post_that_may_have_landed_is_never_sent_again(fake_time: FakeTime, failure: Any) -> None:
+@pytest.mark.parametrize(
+    "failure",
+    [
+        lost,
+        read_timeout,
+        lambda: status(500),
+        lambda: status(502),
+        lambda: status(503),
+        lambda: status(504),
+        lambda: status(408),
+    ],
+)
+async def test_post_that_may_have_landed_is_never_sent_again(
+    fake_time: FakeTime, failure: Any
+) -> None:
     transport = ScriptedTransport(failure(), ok(JOB_BODY, "POST"))
     with pytest.raises(leo.TrainingOutcomeUnknownError) as caught:
         await models(transport, fake_time).train(**TRAIN)
@@ -234,7 +306,9 @@ async def test_post_rejections_are_raised_as_they_are(fake_time: FakeTime) -> No
     assert len(transport.calls) == 3
 
 
-async def test_delete_found_gone_after_an_ambiguous_attempt_counts_as_deleted(fake_time: FakeTime) -> None:
+async def test_delete_found_gone_after_an_ambiguous_attempt_counts_as_deleted(
+    fake_time: FakeTime,
+) -> None:
     gone = ok({"delete_custom_models_by_pk": None}, "DELETE")
     for first in (lost(), read_timeout(), status(502)):
         transport = ScriptedTransport(first, gone)
@@ -242,7 +316,9 @@ async def test_delete_found_gone_after_an_ambiguous_attempt_counts_as_deleted(fa
         assert transport.calls[0][3] is False, "aiohttp must not resend a DELETE"
 
 
-async def test_delete_not_found_without_an_ambiguous_attempt_is_not_found(fake_time: FakeTime) -> None:
+async def test_delete_not_found_without_an_ambiguous_attempt_is_not_found(
+    fake_time: FakeTime,
+) -> None:
     gone = ok({"delete_custom_models_by_pk": None}, "DELETE")
     for first in (unsent(), status(429)):
         transport = ScriptedTransport(first, gone)
@@ -264,8 +340,12 @@ async def test_each_retry_logs_one_warning_without_secrets(
     assert len(records) == 2
     assert all(r.levelno == logging.WARNING for r in records)
     first, second = (r.getMessage() for r in records)
-    assert first.startswith(f"GET /models/{MODEL_ID} failed (HTTP 503); retry 1 of 2 in ")
-    assert second.startswith(f"GET /models/{MODEL_ID} failed (APIConnectionError); retry 2 of 2 in ")
+    assert first.startswith(
+        f"GET /models/{MODEL_ID} failed (HTTP 503); retry 1 of 2 in "
+    )
+    assert second.startswith(
+        f"GET /models/{MODEL_ID} failed (APIConnectionError); retry 2 of 2 in "
+    )
     assert '"error"' not in caplog.text
 
 
@@ -286,7 +366,9 @@ async def test_html_502_from_a_proxy_is_retried_then_raised(
     client: leo.LeonardoClient, fake: FakeLeonardo, fake_time: FakeTime
 ) -> None:
     timed = with_time(client, fake_time)
-    fake.inject_fault("GET", "/models/*", status=502, body="<html>502 Bad Gateway</html>", times=3)
+    fake.inject_fault(
+        "GET", "/models/*", status=502, body="<html>502 Bad Gateway</html>", times=3
+    )
     with pytest.raises(leo.ServerError) as caught:
         await timed.models.get(MODEL_ID)
     assert caught.value.status == 502
@@ -303,12 +385,16 @@ async def test_exactly_one_post_reaches_the_server_when_the_answer_is_lost(
         await timed.models.train(**TRAIN)
     assert paths(fake, "POST") == ["/models"]
     assert fake.trainings_started == 1
-    assert [m.name for m in await timed.models.list_for_user(fake.user_id)] == ["my-style"]
+    assert [m.name for m in await timed.models.list_for_user(fake.user_id)] == [
+        "my-style"
+    ]
 
 
 async def test_exactly_one_post_when_the_server_is_too_slow(fake: FakeLeonardo) -> None:
     fake.inject_fault("POST", "/models", delay=0.5)
-    async with leo.LeonardoClient(fake.api_key, base_url=fake.base_url, timeout=0.1) as client:
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, timeout=0.1
+    ) as client:
         with pytest.raises(leo.TrainingOutcomeUnknownError) as caught:
             await client.models.train(**TRAIN)
     assert isinstance(caught.value.__cause__, leo.APITimeoutError)

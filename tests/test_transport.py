@@ -33,12 +33,32 @@ async def api() -> leo.LeonardoClient:
         yield client  # type: ignore[misc]
 
 
-async def test_train_sends_exactly_this(mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient) -> None:
-    mocked.post(f"{BASE}/models", payload={"sdTrainingJob": {"customModelId": MODEL_ID, "cost": {"amount": "0.5", "unit": "CREDITS"}}})
-    job = await api.models.train(name="n", dataset_id=DATASET_ID, instance_prompt="p", sd_version=leo.SdVersion.V2)
+async def test_train_sends_exactly_this(
+    mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient
+) -> None:
+    mocked.post(
+        f"{BASE}/models",
+        payload={
+            "sdTrainingJob": {
+                "customModelId": MODEL_ID,
+                "cost": {"amount": "0.5", "unit": "CREDITS"},
+            }
+        },
+    )
+    job = await api.models.train(
+        name="n",
+        dataset_id=DATASET_ID,
+        instance_prompt="p",
+        sd_version=leo.SdVersion.V2,
+    )
     assert job.custom_model_id == MODEL_ID
     [call] = mocked.requests[("POST", URL(f"{BASE}/models"))]
-    assert json.loads(call.kwargs["data"]) == {"name": "n", "datasetId": DATASET_ID, "instance_prompt": "p", "sd_version": "v2"}
+    assert json.loads(call.kwargs["data"]) == {
+        "name": "n",
+        "datasetId": DATASET_ID,
+        "instance_prompt": "p",
+        "sd_version": "v2",
+    }
     headers = call.kwargs["headers"]
     assert headers["Authorization"] == f"Bearer {KEY}"
     assert headers["Content-Type"] == "application/json"
@@ -46,8 +66,13 @@ async def test_train_sends_exactly_this(mocked: aioresponses_module.aioresponses
     assert call.kwargs["allow_redirects"] is False
 
 
-async def test_get_sends_no_body(mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient) -> None:
-    mocked.get(f"{BASE}/models/{MODEL_ID}", payload={"custom_models_by_pk": {"id": MODEL_ID, "name": "m"}})
+async def test_get_sends_no_body(
+    mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient
+) -> None:
+    mocked.get(
+        f"{BASE}/models/{MODEL_ID}",
+        payload={"custom_models_by_pk": {"id": MODEL_ID, "name": "m"}},
+    )
     await api.models.get(MODEL_ID)
     [call] = mocked.requests[("GET", URL(f"{BASE}/models/{MODEL_ID}"))]
     assert "data" not in call.kwargs
@@ -57,15 +82,45 @@ async def test_get_sends_no_body(mocked: aioresponses_module.aioresponses, api: 
 @pytest.mark.parametrize(
     ("status", "body", "cls", "code"),
     [
-        (400, {"error": "bad", "path": "$", "code": "validation-failed"}, leo.BadRequestError, "validation-failed"),
-        (401, {"error": "Invalid key", "path": "$", "code": "access-denied"}, leo.AuthenticationError, "access-denied"),
-        (403, {"error": "no", "path": "$", "code": "access-denied"}, leo.PermissionDeniedError, "access-denied"),
-        (422, {"error": "bad", "path": "$", "code": "validation-failed"}, leo.BadRequestError, "validation-failed"),
-        (500, {"error": "boom", "path": "$", "code": "unexpected"}, leo.ServerError, "unexpected"),
+        (
+            400,
+            {"error": "bad", "path": "$", "code": "validation-failed"},
+            leo.BadRequestError,
+            "validation-failed",
+        ),
+        (
+            401,
+            {"error": "Invalid key", "path": "$", "code": "access-denied"},
+            leo.AuthenticationError,
+            "access-denied",
+        ),
+        (
+            403,
+            {"error": "no", "path": "$", "code": "access-denied"},
+            leo.PermissionDeniedError,
+            "access-denied",
+        ),
+        (
+            422,
+            {"error": "bad", "path": "$", "code": "validation-failed"},
+            leo.BadRequestError,
+            "validation-failed",
+        ),
+        (
+            500,
+            {"error": "boom", "path": "$", "code": "unexpected"},
+            leo.ServerError,
+            "unexpected",
+        ),
     ],
 )
 async def test_error_statuses(
-    mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient, status: int, body: dict[str, str], cls: type[leo.APIStatusError], code: str
+    mocked: aioresponses_module.aioresponses,
+    api: leo.LeonardoClient,
+    status: int,
+    body: dict[str, str],
+    cls: type[leo.APIStatusError],
+    code: str,
 ) -> None:
     mocked.get(f"{BASE}/platformModels", status=status, payload=body)
     with pytest.raises(cls) as caught:
@@ -78,24 +133,43 @@ async def test_error_statuses(
     assert KEY not in str(caught.value)
 
 
-async def test_a_proxy_html_page(mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient) -> None:
-    mocked.get(f"{BASE}/platformModels", status=503, body="<html><h1>503 Service Unavailable</h1></html>", headers={"Retry-After": "3"})
+async def test_a_proxy_html_page(
+    mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient
+) -> None:
+    mocked.get(
+        f"{BASE}/platformModels",
+        status=503,
+        body="<html><h1>503 Service Unavailable</h1></html>",
+        headers={"Retry-After": "3"},
+    )
     with pytest.raises(leo.ServerError) as caught:
         await api.models.list_platform()
     assert caught.value.headers["Retry-After"] == "3"
     assert b"<h1>" in caught.value.body
 
 
-async def test_rate_limit_with_http_date(mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient) -> None:
-    mocked.get(f"{BASE}/platformModels", status=429, headers={"Retry-After": "Thu, 01 Jan 2099 00:00:00 GMT"})
+async def test_rate_limit_with_http_date(
+    mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient
+) -> None:
+    mocked.get(
+        f"{BASE}/platformModels",
+        status=429,
+        headers={"Retry-After": "Thu, 01 Jan 2099 00:00:00 GMT"},
+    )
     with pytest.raises(leo.RateLimitError) as caught:
         await api.models.list_platform()
     assert caught.value.retry_after is not None and caught.value.retry_after > 60
 
 
-async def test_dns_failure_is_provably_unsent(mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient) -> None:
-    key = aiohttp.client_reqrep.ConnectionKey("cloud.leonardo.ai", 443, True, True, None, None, None)
-    dns = aiohttp.ClientConnectorDNSError(key, socket.gaierror(-2, "Name or service not known"))
+async def test_dns_failure_is_provably_unsent(
+    mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient
+) -> None:
+    key = aiohttp.client_reqrep.ConnectionKey(
+        "cloud.leonardo.ai", 443, True, True, None, None, None
+    )
+    dns = aiohttp.ClientConnectorDNSError(
+        key, socket.gaierror(-2, "Name or service not known")
+    )
     mocked.post(f"{BASE}/models", exception=dns)
     with pytest.raises(leo.APIConnectionError) as caught:
         await api.models.train(name="n", dataset_id=DATASET_ID, instance_prompt="p")
@@ -103,8 +177,12 @@ async def test_dns_failure_is_provably_unsent(mocked: aioresponses_module.aiores
     assert caught.value.__cause__ is dns
 
 
-async def test_connect_timeout_is_provably_unsent(mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient) -> None:
-    mocked.get(f"{BASE}/platformModels", exception=aiohttp.ConnectionTimeoutError("connect"))
+async def test_connect_timeout_is_provably_unsent(
+    mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient
+) -> None:
+    mocked.get(
+        f"{BASE}/platformModels", exception=aiohttp.ConnectionTimeoutError("connect")
+    )
     with pytest.raises(leo.APITimeoutError) as caught:
         await api.models.list_platform()
     assert caught.value.request_sent is False
@@ -112,10 +190,17 @@ async def test_connect_timeout_is_provably_unsent(mocked: aioresponses_module.ai
 
 @pytest.mark.parametrize(
     "failure",
-    [aiohttp.ServerDisconnectedError(), aiohttp.ClientPayloadError("cut"), aiohttp.ClientOSError(104, "reset"), ConnectionResetError()],
+    [
+        aiohttp.ServerDisconnectedError(),
+        aiohttp.ClientPayloadError("cut"),
+        aiohttp.ClientOSError(104, "reset"),
+        ConnectionResetError(),
+    ],
 )
 async def test_failures_after_sending_may_have_landed(
-    mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient, failure: Exception
+    mocked: aioresponses_module.aioresponses,
+    api: leo.LeonardoClient,
+    failure: Exception,
 ) -> None:
     mocked.post(f"{BASE}/models", exception=failure)
     with pytest.raises(leo.TrainingOutcomeUnknownError) as caught:
@@ -125,14 +210,18 @@ async def test_failures_after_sending_may_have_landed(
     assert cause.__cause__ is failure
 
 
-async def test_read_timeout_may_have_landed(mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient) -> None:
+async def test_read_timeout_may_have_landed(
+    mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient
+) -> None:
     mocked.get(f"{BASE}/platformModels", exception=aiohttp.SocketTimeoutError("read"))
     with pytest.raises(leo.APITimeoutError) as caught:
         await api.models.list_platform()
     assert caught.value.request_sent is True
 
 
-async def test_retries_reach_the_mock_as_new_requests(mocked: aioresponses_module.aioresponses) -> None:
+async def test_retries_reach_the_mock_as_new_requests(
+    mocked: aioresponses_module.aioresponses,
+) -> None:
     mocked.get(f"{BASE}/platformModels", status=502)
     mocked.get(f"{BASE}/platformModels", payload={"custom_models": []})
     async with leo.LeonardoClient(KEY, max_retries=1) as client:

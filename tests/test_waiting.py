@@ -9,7 +9,7 @@ import leonardo_async as leo
 from leonardo_async._waiting import poll_delay
 from leonardo_async.testing import FakeLeonardo
 
-from .conftest import MODEL_ID, USER_ID, FakeTime, leftover_tasks, paths
+from .conftest import MODEL_ID, USER_ID, FakeTime, leftover_tasks, paths, until
 
 
 def after_sleeps(time: FakeTime, count: int, action: object) -> None:
@@ -44,7 +44,9 @@ async def test_polls_back_off_then_return_the_complete_model(
 ) -> None:
     model_id = fake.add_model(status="PENDING")
     after_sleeps(fake_time, 6, lambda: fake.set_status(model_id, "COMPLETE"))
-    model = await timed.wait_for_training(model_id, poll_interval=2, max_poll_interval=5)
+    model = await timed.wait_for_training(
+        model_id, poll_interval=2, max_poll_interval=5
+    )
     assert model.status is leo.JobStatus.COMPLETE
     assert len(paths(fake)) == 7
     bases = [2, 3, 4.5, 5, 5, 5]
@@ -71,7 +73,9 @@ async def test_timeout_is_exact_and_carries_the_last_model(
     model_id = fake.add_model(status="PENDING")
     start = fake_time.now
     with pytest.raises(leo.TrainingTimeoutError) as caught:
-        await timed.wait_for_training(model_id, timeout=100, poll_interval=5, max_poll_interval=30)
+        await timed.wait_for_training(
+            model_id, timeout=100, poll_interval=5, max_poll_interval=30
+        )
     assert isinstance(caught.value, TimeoutError)
     assert caught.value.model is not None and caught.value.model.id == model_id
     assert caught.value.pending_ids == [model_id]
@@ -84,7 +88,9 @@ async def test_unknown_status_is_not_finished(
     model_id = fake.add_model(status="TRAINING")
     seen: list[object] = []
     after_sleeps(fake_time, 2, lambda: fake.set_status(model_id, "COMPLETE"))
-    model = await timed.wait_for_training(model_id, on_status=lambda m: seen.append(m.status))
+    model = await timed.wait_for_training(
+        model_id, on_status=lambda m: seen.append(m.status)
+    )
     assert model.status is leo.JobStatus.COMPLETE
     assert seen == ["TRAINING", leo.JobStatus.COMPLETE]
 
@@ -102,9 +108,20 @@ async def test_transient_failures_do_not_end_the_wait(
     assert model.status is leo.JobStatus.COMPLETE
 
 
-@pytest.mark.parametrize(("code", "error"), [(401, leo.AuthenticationError), (403, leo.PermissionDeniedError), (404, leo.NotFoundError)])
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        (401, leo.AuthenticationError),
+        (403, leo.PermissionDeniedError),
+        (404, leo.NotFoundError),
+    ],
+)
 async def test_auth_and_not_found_end_the_wait_at_once(
-    timed: leo.LeonardoClient, fake: FakeLeonardo, fake_time: FakeTime, code: int, error: type[Exception]
+    timed: leo.LeonardoClient,
+    fake: FakeLeonardo,
+    fake_time: FakeTime,
+    code: int,
+    error: type[Exception],
 ) -> None:
     model_id = fake.add_model(status="PENDING")
     fake.inject_fault("GET", "/models/*", status=code)
@@ -113,7 +130,9 @@ async def test_auth_and_not_found_end_the_wait_at_once(
     assert fake_time.sleeps == []
 
 
-async def test_unknown_model_ends_the_wait(timed: leo.LeonardoClient, fake_time: FakeTime) -> None:
+async def test_unknown_model_ends_the_wait(
+    timed: leo.LeonardoClient, fake_time: FakeTime
+) -> None:
     with pytest.raises(leo.NotFoundError):
         await timed.wait_for_training(MODEL_ID)
     assert fake_time.sleeps == []
@@ -131,7 +150,9 @@ async def test_on_status_sync_and_async_on_each_change_only(
         await asyncio.sleep(0)
         awaited.append(str(model.status))
 
-    await timed.wait_for_training(model_id, on_status=lambda m: plain.append(str(m.status)))
+    await timed.wait_for_training(
+        model_id, on_status=lambda m: plain.append(str(m.status))
+    )
     assert plain == ["PENDING", "COMPLETE"]
     fake.set_status(model_id, "PENDING")
     fake_time.sleeps.clear()
@@ -165,7 +186,11 @@ async def test_an_error_in_on_status_stops_the_wait(
     ],
 )
 async def test_wait_arguments_are_checked_before_any_request(
-    client: leo.LeonardoClient, fake: FakeLeonardo, kwargs: dict[str, object], error: type[Exception], match: str
+    client: leo.LeonardoClient,
+    fake: FakeLeonardo,
+    kwargs: dict[str, object],
+    error: type[Exception],
+    match: str,
 ) -> None:
     args = {"model_id": MODEL_ID, **kwargs}
     with pytest.raises(error, match=match):
@@ -190,11 +215,14 @@ async def test_batch_arguments(client: leo.LeonardoClient, fake: FakeLeonardo) -
     assert fake.requests == []
 
 
-async def test_cancel_mid_sleep_stops_at_once(client: leo.LeonardoClient, fake: FakeLeonardo) -> None:
+async def test_cancel_mid_sleep_stops_at_once(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
     model_id = fake.add_model(status="PENDING")
-    task = asyncio.create_task(client.wait_for_training(model_id, poll_interval=30, max_poll_interval=60))
-    while not fake.requests:
-        await asyncio.sleep(0.01)
+    task = asyncio.create_task(
+        client.wait_for_training(model_id, poll_interval=30, max_poll_interval=60)
+    )
+    await until(lambda: fake.requests)
     await asyncio.sleep(0.05)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -203,12 +231,13 @@ async def test_cancel_mid_sleep_stops_at_once(client: leo.LeonardoClient, fake: 
     assert leftover_tasks() == set()
 
 
-async def test_cancel_mid_request_stops_at_once(client: leo.LeonardoClient, fake: FakeLeonardo) -> None:
+async def test_cancel_mid_request_stops_at_once(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
     model_id = fake.add_model(status="PENDING")
     fake.inject_fault("GET", "/models/*", delay=30)
     task = asyncio.create_task(client.wait_for_training(model_id))
-    while not fake.requests:
-        await asyncio.sleep(0.01)
+    await until(lambda: fake.requests)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, 2)
@@ -220,14 +249,22 @@ async def test_batch_with_user_id_is_one_list_request_per_round(
 ) -> None:
     fake.training_seconds = 0.3
     fake.fail_next_training(5)
-    jobs = await asyncio.gather(*(
-        client.models.train(name=f"m{i}", dataset_id=MODEL_ID, instance_prompt="sks") for i in range(50)
-    ))
+    jobs = await asyncio.gather(
+        *(
+            client.models.train(
+                name=f"m{i}", dataset_id=MODEL_ID, instance_prompt="sks"
+            )
+            for i in range(50)
+        )
+    )
     ids = [j.custom_model_id for j in jobs]
     before = len(fake.requests)
     changes: list[tuple[str, str]] = []
     models = await client.wait_for_trainings(
-        ids, user_id=fake.user_id, poll_interval=0.1, max_poll_interval=0.1,
+        ids,
+        user_id=fake.user_id,
+        poll_interval=0.1,
+        max_poll_interval=0.1,
         on_status=lambda m: changes.append((m.id, str(m.status))),
     )
     polls = paths(fake)[before:]
@@ -256,7 +293,12 @@ async def test_batch_without_user_id_is_one_get_per_pending_model(
     fake_time.on_sleep = on_sleep
     models = await timed.wait_for_trainings([ids[2], ids[0], ids[1], ids[2]])
     assert [m.id for m in models] == [ids[2], ids[0], ids[1], ids[2]]
-    assert [str(m.status) for m in models] == ["COMPLETE", "COMPLETE", "FAILED", "COMPLETE"]
+    assert [str(m.status) for m in models] == [
+        "COMPLETE",
+        "COMPLETE",
+        "FAILED",
+        "COMPLETE",
+    ]
     # Round 1 and 2: all three pending; round 3: the two left.
     assert len(rounds[0]) == 3
     assert len(rounds[1]) == 6
@@ -298,7 +340,9 @@ async def test_batch_timeout_names_the_pending_ids(
     assert stuck in str(caught.value) and done not in str(caught.value)
 
 
-async def test_batch_not_found_ends_it(timed: leo.LeonardoClient, fake: FakeLeonardo) -> None:
+async def test_batch_not_found_ends_it(
+    timed: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
     known = fake.add_model(status="PENDING")
     with pytest.raises(leo.NotFoundError):
         await timed.wait_for_trainings([known, MODEL_ID])
@@ -324,10 +368,14 @@ async def test_watch_yields_each_change_and_ends_after_the_last(
 
 async def test_watch_times_out(timed: leo.LeonardoClient, fake: FakeLeonardo) -> None:
     model_id = fake.add_model(status="PENDING")
-    seen = []
-    with pytest.raises(leo.TrainingTimeoutError) as caught:
+    seen: list[leo.CustomModel] = []
+
+    async def watch() -> None:
         async for model in timed.watch_training(model_id, timeout=20):
             seen.append(model)
+
+    with pytest.raises(leo.TrainingTimeoutError) as caught:
+        await watch()
     assert caught.value.model == seen[-1]
 
 
@@ -335,7 +383,9 @@ async def test_leaving_a_watch_early_stops_polling(
     client: leo.LeonardoClient, fake: FakeLeonardo
 ) -> None:
     model_id = fake.add_model(status="PENDING")
-    updates = client.watch_training(model_id, poll_interval=0.01, max_poll_interval=0.01)
+    updates = client.watch_training(
+        model_id, poll_interval=0.01, max_poll_interval=0.01
+    )
     async for model in updates:
         assert model.status is leo.JobStatus.PENDING
         break

@@ -146,7 +146,8 @@ class FakeLeonardo:
         self.max_connections = 0
         self.max_in_flight = 0
         self._in_flight = 0
-        self.trainings_started = 0
+        #: (model id, name) of every training the fake started, in order.
+        self.trainings: list[tuple[str, str]] = []
         self._host = host
         self._port = port
         self._models: dict[str, _Model] = {}
@@ -167,6 +168,11 @@ class FakeLeonardo:
             }
             for index, (name, description, featured) in enumerate(_CATALOGUE)
         ]
+
+    @property
+    def trainings_started(self) -> int:
+        """How many trainings the fake started."""
+        return len(self.trainings)
 
     @property
     def base_url(self) -> str:
@@ -401,7 +407,7 @@ class FakeLeonardo:
             self._fail_next > 0,
         )
         self._fail_next = max(0, self._fail_next - 1)
-        self.trainings_started += 1
+        self.trainings.append((model_id, body["name"]))
         return web.json_response(
             {
                 "sdTrainingJob": {

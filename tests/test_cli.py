@@ -1,0 +1,437 @@
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from leonardo_async import _cli
+from leonardo_async._cli import main
+from leonardo_async.testing import FakeLeonardo
+
+from .conftest import DATASET_ID, MODEL_ID
+
+
+class ThreadedFake:
+    """A FakeLeonardo on its own event loop in a thread, for the sync CLI."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.fake = FakeLeonardo(training_seconds=0.2)
+
+    def __enter__(self) -> FakeLeonardo:
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(self.fake.start(), self.loop).result(10)
+        return self.fake
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.fake.stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[FakeLeonardo]:
+    with ThreadedFake() as fake:
+        yield fake
+
+
+@pytest.fixture
+def env(served: FakeLeonardo, monkeypatch: pytest.MonkeyPatch) -> FakeLeonardo:
+    monkeypatch.setenv("LEONARDO_API_KEY", served.api_key)
+    monkeypatch.setenv("LEONARDO_BASE_URL", served.base_url)
+    served.clear_faults()
+    return served
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def no_key(fake: FakeLeonardo, *texts: str) -> None:
+    for text in texts:
+        assert fake.api_key not in text
+
+
+def test_demo_runs_the_whole_story(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "demo", "--trainings", "3", "--training-seconds", "0.3"
+    )
+    assert code == 0, err
+    assert "Platform models" in out and "Leonardo Phoenix 1.0" in out
+    assert "Starting 3 trainings at once" in out
+    assert out.count("COMPLETE") >= 2 and "FAILED" in out
+    assert "Your models" in out
+    summary = out[out.index("Summary") :]
+    assert "trainings started  3" in summary
+    assert "completed          2" in summary
+    assert "failed             1" in summary
+    assert "models deleted     3" in summary
+    assert "3.7500 DOLLARS" in summary
+
+
+def test_json_output_round_trip(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "platform-models", "--json")
+    assert code == 0, err
+    assert "Leonardo Phoenix 1.0" in [m["name"] for m in json.loads(out)]
+
+    code, out, _ = run(
+        capsys,
+        "models",
+        "train",
+        "--name",
+        "cli-style",
+        "--dataset-id",
+        DATASET_ID,
+        "--instance-prompt",
+        "sks",
+        "--resolution",
+        "768",
+        "--model-type",
+        "CHARACTERS",
+        "--sd-version",
+        "v2",
+        "--strength",
+        "LOW",
+        "--nsfw",
+        "--description",
+        "d",
+        "--json",
+    )
+    assert code == 0
+    job = json.loads(out)
+    model_id = job["custom_model_id"]
+    assert job["cost"] == {"amount": "1.2500", "unit": "DOLLARS"}
+    assert env.requests[-1].json["sd_version"] == "v2"
+    assert env.requests[-1].json["nsfw"] is True
+
+    code, out, _ = run(capsys, "models", "get", model_id, "--json")
+    model = json.loads(out)
+    assert model["id"] == model_id and model["status"] == "PENDING"
+    assert model["created_at"].endswith("+00:00")
+
+    code, out, err = run(
+        capsys, "models", "wait", model_id, "--poll-interval", "0.1", "--json"
+    )
+    assert code == 0
+    assert [m["status"] for m in json.loads(out)] == ["COMPLETE"]
+    assert "COMPLETE" in err  # progress goes to stderr with --json
+
+    code, out, _ = run(capsys, "models", "list", "--user", env.user_id, "--json")
+    assert model_id in [m["id"] for m in json.loads(out)]
+
+    code, out, err = run(capsys, "models", "delete", model_id, "--yes", "--json")
+    assert (code, json.loads(out)) == (0, {"deleted": model_id})
+    no_key(env, out, err)
+
+
+def test_human_output_is_tables(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "platform-models")
+    assert code == 0
+    header, rule = out.splitlines()[:2]
+    assert header.split() == ["id", "name", "featured", "description"]
+    assert set(rule.replace(" ", "")) == {"-"}
+
+    model_id = env.add_model(name="tabled")
+    code, out, _ = run(capsys, "models", "get", model_id)
+    assert out.splitlines()[0].split() == [
+        "id",
+        "name",
+        "status",
+        "sd_version",
+        "type",
+        "created_at",
+    ]
+    assert "tabled" in out
+
+    code, out, err = run(
+        capsys,
+        "models",
+        "train",
+        "--name",
+        "waited",
+        "--dataset-id",
+        DATASET_ID,
+        "--instance-prompt",
+        "sks",
+        "--wait",
+        "--poll-interval",
+        "0.1",
+    )
+    assert code == 0, err
+    assert "training started: model" in out
+    assert "PENDING" in out and "COMPLETE" in out
+
+    code, out, _ = run(
+        capsys,
+        "models",
+        "train",
+        "--name",
+        "nowait",
+        "--dataset-id",
+        DATASET_ID,
+        "--instance-prompt",
+        "sks",
+    )
+    assert out.startswith("training started: model") and "(cost 1.2500 DOLLARS)" in out
+    code, out, _ = run(capsys, "models", "delete", model_id, "--yes")
+    assert out.strip() == f"deleted model {model_id}"
+
+
+def test_exit_codes_and_one_line_errors(
+    env: FakeLeonardo,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, out, err = run(capsys, "models", "get", MODEL_ID)
+    assert code == 1
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+    code, _, err = run(capsys, "models", "get", "../etc")
+    assert code == 2 and "model_id must be a UUID" in err
+
+    env.fail_next_training()
+    code, out, _ = run(
+        capsys,
+        "models",
+        "train",
+        "--name",
+        "x",
+        "--dataset-id",
+        DATASET_ID,
+        "--instance-prompt",
+        "p",
+        "--json",
+    )
+    failing = json.loads(out)["custom_model_id"]
+    code, _, err = run(capsys, "models", "wait", failing, "--poll-interval", "0.1")
+    assert code == 3 and "failed" in err
+
+    stuck = env.add_model(status="PENDING")
+    code, _, err = run(
+        capsys,
+        "models",
+        "wait",
+        stuck,
+        "--wait-timeout",
+        "0.3",
+        "--poll-interval",
+        "0.1",
+    )
+    assert code == 4 and stuck in err.splitlines()[-1]
+
+    code, _, err = run(capsys, "models", "delete", stuck)
+    assert code == 2 and "--yes" in err
+
+    monkeypatch.setenv("LEONARDO_API_KEY", "not-the-key")
+    code, _, err = run(capsys, "platform-models")
+    assert code == 1 and "401" in err and "not-the-key" not in err
+
+    monkeypatch.delenv("LEONARDO_API_KEY")
+    code, _, err = run(capsys, "platform-models")
+    assert code == 2 and "LEONARDO_API_KEY" in err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["models", "train", "--name", "x"])
+    assert caught.value.code == 2
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    assert "examples:" in capsys.readouterr().out
+
+
+def test_interrupt_exits_130_and_says_the_training_goes_on(
+    env: FakeLeonardo,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def interrupted(coroutine: object) -> int:
+        coroutine.close()  # type: ignore[attr-defined]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_cli.asyncio, "run", interrupted)
+    code, _, err = run(capsys, "models", "wait", MODEL_ID)
+    assert code == 130
+    assert err.strip() == "interrupted; the training continues on the server"
+    code, _, err = run(capsys, "platform-models")
+    assert (code, err.strip()) == (130, "interrupted")
+
+
+def test_confirmation_on_a_terminal(
+    env: FakeLeonardo,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model_id = env.add_model()
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    code, _, err = run(capsys, "models", "delete", model_id)
+    assert code == 0 and "not deleted" in err
+    assert model_id in env.model_ids()
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    code, out, _ = run(capsys, "models", "delete", model_id)
+    assert code == 0 and out.strip() == f"deleted model {model_id}"
+    assert model_id not in env.model_ids()
+
+
+def cli(*argv: str) -> list[str]:
+    return [sys.executable, "-m", "leonardo_async._cli", *argv]
+
+
+def test_plain_lines_when_not_a_terminal(served: FakeLeonardo) -> None:
+    model_id = served.add_model(status="PENDING")
+    served.clear_faults()
+    environment = {
+        **os.environ,
+        "LEONARDO_API_KEY": served.api_key,
+        "LEONARDO_BASE_URL": served.base_url,
+    }
+    proc = subprocess.Popen(
+        cli("models", "wait", model_id, "--poll-interval", "0.1"),
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)
+    served.set_status(model_id, "COMPLETE")
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    lines = out.splitlines()
+    assert any(line.endswith("PENDING") for line in lines)
+    assert any(line.endswith("COMPLETE") for line in lines)
+    assert "\x1b[" not in out
+
+
+def test_live_view_on_a_terminal(served: FakeLeonardo) -> None:
+    model_id = served.add_model(status="COMPLETE", name="on-a-tty")
+    environment = {
+        **os.environ,
+        "LEONARDO_API_KEY": served.api_key,
+        "LEONARDO_BASE_URL": served.base_url,
+        "COLUMNS": "120",
+        "TERM": "xterm",
+    }
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        cli("models", "wait", model_id),
+        env=environment,
+        stdout=slave,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+    )
+    os.close(slave)
+    chunks = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif proc.poll() is not None:
+            break
+    os.close(master)
+    assert proc.wait(timeout=10) == 0
+    screen = b"".join(chunks).decode(errors="replace")
+    assert "trainings" in screen and "on-a-tty" in screen
+    assert "━" in screen or "─" in screen  # a rich table, not plain lines
+
+
+def test_fake_server_command(tmp_path: object) -> None:
+    proc = subprocess.Popen(
+        cli(
+            "fake-server",
+            "--port",
+            "0",
+            "--api-key",
+            "test-key",
+            "--training-seconds",
+            "0.1",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    base_url = proc.stdout.readline().strip()
+    key = proc.stdout.readline().strip()
+    assert base_url.startswith("LEONARDO_BASE_URL=http://127.0.0.1:")
+    assert key == "LEONARDO_API_KEY=test-key"
+    environment = {
+        **os.environ,
+        "LEONARDO_API_KEY": "test-key",
+        "LEONARDO_BASE_URL": base_url.split("=", 1)[1],
+    }
+    listing = subprocess.run(
+        cli("platform-models", "--json"),
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert listing.returncode == 0, listing.stderr
+    assert json.loads(listing.stdout)[0]["name"] == "Leonardo Phoenix 1.0"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=10)
+    assert proc.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+
+
+def test_the_live_view_renders_a_row_per_model() -> None:
+    import io
+
+    from leonardo_async import CustomModel, JobStatus
+    from leonardo_async._cli import Progress
+
+    out = io.StringIO()
+    with Progress(out, live=True, names={MODEL_ID: "cats"}) as progress:
+        progress.update(CustomModel(id=MODEL_ID, name="cats", status=JobStatus.PENDING))
+        progress.update(
+            CustomModel(id=MODEL_ID, name="cats", status=JobStatus.COMPLETE)
+        )
+        progress.update(
+            CustomModel(id=DATASET_ID, name="dogs", status=JobStatus.FAILED)
+        )
+    screen = out.getvalue()
+    assert "trainings" in screen
+    assert "cats" in screen and "COMPLETE" in screen
+    assert "dogs" in screen and "FAILED" in screen
+
+
+def test_without_rich_progress_is_plain_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from leonardo_async import CustomModel, JobStatus
+    from leonardo_async._cli import Progress
+
+    monkeypatch.setitem(sys.modules, "rich.live", None)
+    out = io.StringIO()
+    with Progress(out, live=True, names={}) as progress:
+        progress.update(
+            CustomModel(id=MODEL_ID, name="cats", status=JobStatus.COMPLETE)
+        )
+    assert out.getvalue().rstrip().endswith(f"{MODEL_ID}  cats  COMPLETE")

@@ -1,0 +1,34 @@
+"""Checked by ``mypy --strict`` in CI, never run: the public surface keeps its types.
+
+A return type that degrades to ``Any`` makes ``assert_type`` fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+from typing_extensions import assert_type
+
+import leonardo_async as leo
+from leonardo_async.testing import FakeLeonardo, RecordedRequest
+
+
+async def public_surface(fake: FakeLeonardo) -> None:
+    async with leo.LeonardoClient(fake.api_key, base_url=fake.base_url) as client:
+        assert_type(client, leo.LeonardoClient)
+        assert_type(client.with_options(timeout=1), leo.LeonardoClient)
+        assert_type(client.models, leo.Models)
+        assert_type(await client.models.list_platform(), list[leo.PlatformModel])
+        job = await client.models.train(name="n", dataset_id="d", instance_prompt="p")
+        assert_type(job, leo.TrainingJob)
+        assert_type(job.cost, leo.Cost | None)
+        assert_type(await client.models.get("id"), leo.CustomModel)
+        assert_type(await client.models.delete("id"), str)
+        assert_type(await client.models.list_for_user("u"), list[leo.CustomModel])
+        model = await client.wait_for_training("id")
+        assert_type(model, leo.CustomModel)
+        assert_type(model.status, leo.JobStatus | str | None)
+        assert_type(await client.wait_for_trainings(["id"]), list[leo.CustomModel])
+        assert_type(client.watch_training("id"), AsyncGenerator[leo.CustomModel, None])
+        assert_type(fake.requests, list[RecordedRequest])
+        assert_type(fake.base_url, str)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import pty
@@ -8,7 +7,6 @@ import select
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 
@@ -18,27 +16,7 @@ from leonardo_async import _cli
 from leonardo_async._cli import main
 from leonardo_async.testing import FakeLeonardo
 
-from .conftest import DATASET_ID, MODEL_ID
-
-
-class ThreadedFake:
-    """A FakeLeonardo on its own event loop in a thread, for the sync CLI."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.fake = FakeLeonardo(training_seconds=0.2)
-
-    def __enter__(self) -> FakeLeonardo:
-        self.thread.start()
-        asyncio.run_coroutine_threadsafe(self.fake.start(), self.loop).result(10)
-        return self.fake
-
-    def __exit__(self, *exc: object) -> None:
-        asyncio.run_coroutine_threadsafe(self.fake.stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()
+from .conftest import DATASET_ID, MODEL_ID, ThreadedFake
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,136 @@
+"""Every Python example in the README and the docs runs against the fake."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import os
+import pathlib
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import leonardo_async as leo
+from leonardo_async.testing import FakeLeonardo
+
+from .conftest import DATASET_ID, ThreadedFake
+
+ROOT = pathlib.Path(__file__).parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+EXAMPLES = sorted((ROOT / "docs" / "examples").glob("*.py"))
+BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+INCLUDE = re.compile(r'^--8<-- "([^"]+)"$')
+
+
+def blocks() -> list[tuple[str, str]]:
+    found = []
+    for page in PAGES:
+        for number, block in enumerate(BLOCK.findall(page.read_text()), 1):
+            found.append((f"{page.relative_to(ROOT)}#{number}", block))
+    return found
+
+
+INLINE = [(name, code) for name, code in blocks() if not INCLUDE.match(code.strip())]
+PROGRAMS = [e for e in EXAMPLES if not e.name.startswith("test_")]
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[FakeLeonardo]:
+    with ThreadedFake(training_seconds=0) as fake:
+        yield fake
+
+
+@pytest.fixture
+def environment(served: FakeLeonardo) -> dict[str, str]:
+    return {
+        **os.environ,
+        "LEONARDO_API_KEY": served.api_key,
+        "LEONARDO_BASE_URL": served.base_url,
+        "LEONARDO_USER_ID": served.user_id,
+    }
+
+
+def test_includes_name_real_files() -> None:
+    included = set()
+    for _, code in blocks():
+        match = INCLUDE.match(code.strip())
+        if match:
+            assert (ROOT / match[1]).is_file(), match[1]
+            included.add(match[1])
+    assert {f"docs/examples/{e.name}" for e in EXAMPLES} <= included
+
+
+@pytest.mark.parametrize("example", PROGRAMS, ids=lambda p: p.name)
+def test_example_programs_run(
+    example: pathlib.Path, environment: dict[str, str]
+) -> None:
+    done = subprocess.run(
+        [sys.executable, str(example)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("name", "code"), INLINE, ids=[n for n, _ in INLINE])
+def test_inline_examples_run(
+    name: str,
+    code: str,
+    served: FakeLeonardo,
+    environment: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if "asyncio.run(" in code:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return
+    for key in ("LEONARDO_API_KEY", "LEONARDO_BASE_URL"):
+        monkeypatch.setenv(key, environment[key])
+
+    async def run() -> None:
+        async with leo.LeonardoClient() as client:
+            job = await client.models.train(
+                name="docs", dataset_id=DATASET_ID, instance_prompt="p"
+            )
+            namespace: dict[str, Any] = {
+                "leo": leo,
+                "client": client,
+                "dataset_id": DATASET_ID,
+                "model_id": job.custom_model_id,
+                "user_id": served.user_id,
+                "job": job,
+            }
+            compiled = compile(code, name, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            result = eval(compiled, namespace)
+            if result is not None:
+                await result
+
+    asyncio.run(run())
+
+
+def test_the_docs_example_of_a_users_tests_passes(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_my_bot=(ROOT / "docs" / "examples" / "test_my_bot.py").read_text()
+    )
+    result = pytester.runpytest(
+        "-o",
+        "asyncio_default_fixture_loop_scope=function",
+        "-W",
+        "error",
+        "-p",
+        "no:cacheprovider",
+    )
+    result.assert_outcomes(passed=3)

@@ -1,0 +1,122 @@
+"""Cancelling a call at any stage stops it at once and leaves nothing behind."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+
+import leonardo_async as leo
+from leonardo_async.testing import FakeLeonardo
+
+from .conftest import MODEL_ID, leftover_tasks, until
+
+
+def acquired(client: leo.LeonardoClient) -> int:
+    session = client._transport._session
+    assert session is not None and session.connector is not None
+    return len(session.connector._acquired)  # type: ignore[attr-defined]
+
+
+async def cancel_soon(task: asyncio.Task[object], after: float = 0.05) -> None:
+    await asyncio.sleep(after)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 1)
+
+
+async def test_cancel_while_waiting_for_headers(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
+    fake.inject_fault("GET", "/models/*", delay=10)
+    task = asyncio.create_task(client.models.get(MODEL_ID))
+    await until(lambda: fake.requests)
+    await cancel_soon(task)
+    assert acquired(client) == 0
+    assert leftover_tasks() == set()
+    assert client._transport._semaphore._value == 16  # the slot came back
+
+
+async def test_cancel_while_sleeping_before_a_retry(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
+    fake.inject_fault("GET", "/models/*", status=503, retry_after=30)
+    task = asyncio.create_task(client.models.get(MODEL_ID))
+    await until(lambda: fake.requests)
+    await cancel_soon(task)
+    assert len(fake.requests) == 1
+    assert acquired(client) == 0
+    assert leftover_tasks() == set()
+
+
+async def test_cancel_while_waiting_for_a_slot(fake: FakeLeonardo) -> None:
+    fake.inject_fault("GET", "/platformModels", delay=0.3)
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, max_concurrency=1
+    ) as client:
+        busy = asyncio.create_task(client.models.list_platform())
+        await until(lambda: fake.requests)
+        queued = asyncio.create_task(client.models.get(MODEL_ID))
+        await cancel_soon(queued, 0.02)
+        assert await busy  # the slot holder is unharmed
+        assert [r.path for r in fake.requests] == ["/platformModels"]
+        assert client._transport._semaphore._value == 1
+        await client.models.list_platform()  # and the slot is free again
+    assert leftover_tasks() == set()
+
+
+async def test_a_slot_wait_beyond_the_budget_times_out_unsent(
+    fake: FakeLeonardo,
+) -> None:
+    fake.inject_fault("GET", "/platformModels", delay=0.5)
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, max_concurrency=1
+    ) as client:
+        busy = asyncio.create_task(client.models.list_platform())
+        await until(lambda: fake.requests)
+        with pytest.raises(leo.APITimeoutError) as caught:
+            await client.with_options(timeout=0.1).models.get(MODEL_ID)
+        assert caught.value.request_sent is False
+        assert "slot" in str(caught.value)
+        await busy
+        assert client._transport._semaphore._value == 1
+
+
+@pytest.fixture
+async def stalling_server() -> AsyncIterator[str]:
+    """Answers with headers and half a body, then stalls."""
+
+    async def stall(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        response.content_length = 1000
+        await response.prepare(request)
+        await response.write(b'{"custom_models": [')
+        await asyncio.sleep(30)
+        return response
+
+    app = web.Application()
+    app.router.add_get("/v1/platformModels", stall)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    yield f"http://127.0.0.1:{runner.addresses[0][1]}/v1"
+    await runner.cleanup()
+
+
+async def test_cancel_while_reading_the_body(stalling_server: str) -> None:
+    async with leo.LeonardoClient("key", base_url=stalling_server) as client:
+        task = asyncio.create_task(client.models.list_platform())
+        await cancel_soon(task, 0.2)
+        assert acquired(client) == 0
+    assert leftover_tasks() == set()
+
+
+async def test_a_stalled_body_is_a_timeout(stalling_server: str) -> None:
+    async with leo.LeonardoClient(
+        "key", base_url=stalling_server, timeout=0.3, max_retries=1
+    ) as client:
+        with pytest.raises(leo.APITimeoutError) as caught:
+            await client.models.list_platform()
+    assert caught.value.request_sent is True

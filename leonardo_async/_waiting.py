@@ -1,10 +1,15 @@
 """Waiting for trainings: one model, a batch, or a stream of status changes.
 
-Each wait is a tenacity loop of polls. The first poll is made at once; then
-the pause grows from ``poll_interval`` by half again each time, up to
+Each wait is a loop of polls. The first poll is made at once; then the pause
+grows from ``poll_interval`` by half again each time, up to
 ``max_poll_interval``, each pause shortened by up to a tenth at random so that
 many waits started together spread out. A poll that fails transiently (429,
-5xx, a dropped connection, a timeout) is just a poll that saw nothing new.
+5xx, a dropped connection, a timeout) is a poll that saw nothing new; its own
+request was already retried by the client's retry policy (tenacity).
+
+The loop is plain rather than a tenacity ``AsyncRetrying`` per wait: that
+object and its state cost four times the memory of the whole wait (measured
+in ``benchmarks/``), and users run thousands of waits at once.
 """
 
 from __future__ import annotations
@@ -14,14 +19,6 @@ import inspect
 import random
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 from typing import Any
-
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    RetryError,
-    retry_if_exception,
-    retry_if_result,
-)
 
 from ._arguments import check_id, check_positive
 from ._data import CustomModel, JobStatus
@@ -79,29 +76,34 @@ async def notify(on_status: StatusCallback | None, model: CustomModel) -> None:
             await result
 
 
-def _polling(
+async def _pause(
     options: CallOptions,
-    timeout: float,
+    deadline: float,
+    poll: int,
     poll_interval: float,
     max_poll_interval: float,
-    *,
-    unfinished: Callable[[Any], bool],
-) -> AsyncRetrying:
-    deadline = options.clock() + timeout
+) -> bool:
+    """Sleep before poll ``poll + 1``; ``False`` once the deadline has passed.
 
-    def wait(state: RetryCallState) -> float:
-        delay = poll_delay(state.attempt_number, poll_interval, max_poll_interval)
-        return max(0.0, min(delay, deadline - options.clock()))
+    The last pause is cut to end at the deadline, so one last poll is made
+    there.
+    """
+    remaining = deadline - options.clock()
+    if remaining <= 0:
+        return False
+    delay = poll_delay(poll, poll_interval, max_poll_interval)
+    await options.sleep(min(delay, remaining))
+    return True
 
-    def stop(state: RetryCallState) -> bool:
-        return options.clock() >= deadline
 
-    return AsyncRetrying(
-        sleep=options.sleep,
-        wait=wait,
-        stop=stop,
-        retry=retry_if_result(unfinished) | retry_if_exception(is_transient),
-    )
+async def _poll(models: Models, model_id: str) -> CustomModel | None:
+    """One poll; ``None`` when it failed transiently and saw nothing."""
+    try:
+        return await models.get(model_id)
+    except LeonardoError as exc:
+        if is_transient(exc):
+            return None
+        raise
 
 
 async def watch(
@@ -119,33 +121,20 @@ async def watch(
         TrainingTimeoutError: ``timeout`` passed without a terminal status.
         LeonardoError: A poll failed with a status that is not transient.
     """
+    deadline = options.clock() + timeout
     last: CustomModel | None = None
-    polling = _polling(
-        options,
-        timeout,
-        poll_interval,
-        max_poll_interval,
-        unfinished=lambda model: not is_terminal(model),
-    )
-    try:
-        async for attempt in polling:
-            with attempt:
-                model = await models.get(model_id)
-            state = attempt.retry_state
-            if state.outcome is None or state.outcome.failed:
-                continue
-            # tenacity records None for a block; the retry decision needs the model.
-            state.set_result(model)
+    poll = 0
+    while True:
+        poll += 1
+        model = await _poll(models, model_id)
+        if model is not None:
             if last is None or model.status != last.status:
-                # Yielded outside the attempt, so closing the iterator is not
-                # mistaken for a failed poll.
                 yield model
             last = model
             if is_terminal(model):
                 return
-    except RetryError:
-        pass
-    raise TrainingTimeoutError(timeout, pending_ids=[model_id], model=last)
+        if not await _pause(options, deadline, poll, poll_interval, max_poll_interval):
+            raise TrainingTimeoutError(timeout, pending_ids=[model_id], model=last)
 
 
 async def wait_for_one(
@@ -211,23 +200,25 @@ async def wait_for_many(
     seen: dict[str, CustomModel] = {}
     pending = set(unique)
 
-    async def get_quietly(model_id: str) -> CustomModel | None:
-        # One model's transient failure leaves it pending for the next round.
+    async def list_quietly(owner: str) -> dict[str, CustomModel] | None:
         try:
-            return await models.get(model_id)
+            return {m.id: m for m in await models.list_for_user(owner)}
         except LeonardoError as exc:
             if is_transient(exc):
                 return None
             raise
 
-    async def poll_round() -> set[str]:
-        found: list[CustomModel] = []
+    async def poll_round() -> None:
         missing = [i for i in unique if i in pending]
+        found: list[CustomModel] = []
         if user_id is not None:
-            listed = {m.id: m for m in await models.list_for_user(user_id)}
+            listed = await list_quietly(user_id)
+            if listed is None:
+                return  # a transient failure: the round saw nothing
             found = [listed[i] for i in missing if i in listed]
             missing = [i for i in missing if i not in listed]
-        found += [m for m in await gather_all(map(get_quietly, missing)) if m]
+        polled = await gather_all(_poll(models, i) for i in missing)
+        found += [m for m in polled if m is not None]
         for model in found:
             previous = seen.get(model.id)
             seen[model.id] = model
@@ -235,24 +226,18 @@ async def wait_for_many(
                 await notify(on_status, model)
             if is_terminal(model):
                 pending.discard(model.id)
-        return pending
 
-    polling = _polling(
-        options, timeout, poll_interval, max_poll_interval, unfinished=bool
-    )
-    try:
-        async for attempt in polling:
-            with attempt:
-                still_pending = await poll_round()
-            state = attempt.retry_state
-            if state.outcome is not None and not state.outcome.failed:
-                state.set_result(still_pending)
-    except RetryError:
-        pass
-    if pending:
-        raise TrainingTimeoutError(
-            timeout, pending_ids=[i for i in unique if i in pending]
-        )
+    deadline = options.clock() + timeout
+    poll = 0
+    while pending:
+        poll += 1
+        await poll_round()
+        if pending and not await _pause(
+            options, deadline, poll, poll_interval, max_poll_interval
+        ):
+            raise TrainingTimeoutError(
+                timeout, pending_ids=[i for i in unique if i in pending]
+            )
     return [seen[i] for i in model_ids]
 
 

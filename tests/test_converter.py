@@ -251,3 +251,43 @@ def test_the_fallback_for_what_python_3_10_cannot_parse(
 def test_the_fallback_refuses_garbage() -> None:
     with pytest.raises(ValueError, match="ISO 8601"):
         _parse_timestamp_slowly("2023-02-10 at noon")
+
+
+def test_valid_bodies_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from leonardo_async import _converter as module
+
+    fast = module._converter(False)
+
+    def no_detailed(detailed_validation: bool) -> object:
+        assert not detailed_validation, "a valid body must not need the slow path"
+        return fast
+
+    monkeypatch.setattr(module, "_converter", no_detailed)
+    items = [WIRE_MODEL, {**WIRE_MODEL, "sdVersion": "FLUX_KONTEXT", "createdAt": None}]
+    assert [m.sd_version for m in build(items, list[leo.CustomModel])] == [
+        leo.SdVersion.V1_5,
+        "FLUX_KONTEXT",
+    ]
+    job = build(
+        {"customModelId": "m", "cost": {"amount": "0.5", "unit": "CREDITS"}},
+        leo.TrainingJob,
+    )
+    assert job.cost == leo.Cost(Decimal("0.5"), leo.CostUnit.CREDITS)
+    platform = build(
+        {"id": "p", "name": "n", "generated_image": {"id": "g"}}, leo.PlatformModel
+    )
+    assert platform.generated_image == leo.GeneratedImage("g")
+
+
+def test_the_fast_path_refuses_what_the_slow_one_names() -> None:
+    from leonardo_async._converter import _converter
+
+    fast = _converter(False)
+    for bad in (
+        {**WIRE_MODEL, "public": "yes"},
+        {**WIRE_MODEL, "modelWidth": True},
+        {"name": "n"},
+        {**WIRE_MODEL, "id": None},
+    ):
+        with pytest.raises((TypeError, KeyError)):
+            fast.structure(bad, leo.CustomModel)

@@ -1,0 +1,59 @@
+"""A local aiohttp server with canned bodies, run in its own process."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from datetime import datetime, timedelta
+
+from aiohttp import web
+
+# Known values only, so that every client can decode it (the official SDK
+# fails the whole list on one value it does not know).
+STATUSES = ["COMPLETE", "PENDING", "FAILED"]
+VERSIONS = ["v1_5", "v2", "SDXL_1_0", "PHOENIX", "FLUX_DEV"]
+
+
+def model(index: int) -> dict[str, object]:
+    moment = datetime(2025, 1, 1) + timedelta(minutes=index)
+    stamp = moment.isoformat(timespec="milliseconds")
+    return {
+        "id": str(uuid.UUID(int=index + 1, version=4)),
+        "name": f"benchmark model {index}",
+        "description": "a model made for measuring how fast bodies are decoded",
+        "instancePrompt": "a photo of sks",
+        "modelWidth": 768,
+        "modelHeight": 768,
+        "public": False,
+        "sdVersion": VERSIONS[index % len(VERSIONS)],
+        "status": STATUSES[index % len(STATUSES)],
+        "type": "CHARACTERS",
+        "createdAt": stamp,
+        "updatedAt": stamp,
+    }
+
+
+ONE = json.dumps({"custom_models_by_pk": model(0)}).encode()
+MANY = json.dumps({"custom_models": [model(i) for i in range(10_000)]}).encode()
+
+
+async def one(request: web.Request) -> web.Response:
+    return web.Response(body=ONE, content_type="application/json")
+
+
+async def many(request: web.Request) -> web.Response:
+    return web.Response(body=MANY, content_type="application/json")
+
+
+def main() -> None:
+    app = web.Application()
+    app.router.add_get("/api/rest/v1/models/user/{user_id}", many)
+    app.router.add_get("/api/rest/v1/models/{id}", one)
+    web.run_app(
+        app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -17,19 +17,24 @@ from ._data import (
     CostUnit,
     CustomModel,
     CustomModelType,
+    Dataset,
+    DatasetImage,
     GeneratedImage,
     JobStatus,
     PlatformModel,
     SdVersion,
     Strength,
     TrainingJob,
+    User,
 )
+from ._datasets import Datasets
 from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ImageUploadError,
     LeonardoError,
     NotFoundError,
     PermissionDeniedError,
@@ -41,6 +46,7 @@ from ._errors import (
     TrainingTimeoutError,
 )
 from ._models import Models
+from ._users import Users
 from ._version import __version__
 
 __all__ = [
@@ -53,7 +59,11 @@ __all__ = [
     "CostUnit",
     "CustomModel",
     "CustomModelType",
+    "Dataset",
+    "DatasetImage",
+    "Datasets",
     "GeneratedImage",
+    "ImageUploadError",
     "JobStatus",
     "LeonardoClient",
     "LeonardoError",
@@ -70,5 +80,7 @@ __all__ = [
     "TrainingJob",
     "TrainingOutcomeUnknownError",
     "TrainingTimeoutError",
+    "User",
+    "Users",
     "__version__",
 ]

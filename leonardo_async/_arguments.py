@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+import ipaddress
 import math
 import re
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -124,3 +126,36 @@ def check_count(value: object, argument: str, *, minimum: int) -> int:
     if value < minimum:
         raise ValueError(f"{argument} must be at least {minimum}, got {value}")
     return value
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: object, argument: str) -> str:
+    """Return ``url`` if it is https, or plain http to a loopback host.
+
+    Plain http elsewhere would carry the key (or the user's images) across a
+    network in clear text.
+
+    Raises:
+        TypeError: ``url`` is not a string.
+        ValueError: It is not an http(s) URL, or it is plain http to a host
+            that is not loopback.
+    """
+    if not isinstance(url, str):
+        raise TypeError(f"{argument} must be a str, not {type(url).__name__}")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{argument} must be an http(s) URL, got {url!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"{argument} {url!r} is plain http: it would cross the network in "
+            "clear text; use https (plain http is only allowed to a loopback host)"
+        )
+    return url

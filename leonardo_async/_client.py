@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import os
 import platform
 import time
@@ -15,11 +14,13 @@ import aiohttp
 import attrs
 
 from . import _waiting
-from ._arguments import check_count, check_id, check_positive
+from ._arguments import check_count, check_id, check_positive, check_url
 from ._data import CustomModel
+from ._datasets import Datasets
 from ._models import Models
 from ._retry import CallOptions
 from ._transport import Transport
+from ._users import Users
 from ._version import __version__
 
 DEFAULT_BASE_URL = "https://cloud.leonardo.ai/api/rest/v1"
@@ -29,37 +30,19 @@ USER_AGENT = (
 )
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_base_url(base_url: object) -> str:
     """Return the base URL without a trailing slash, if it is safe to send a key to.
 
     Raises:
         TypeError: ``base_url`` is not a string.
-        ValueError: It is not an http(s) URL, or it is plain http to a host
-            that is not loopback.
+        ValueError: It is not an http(s) URL, it is plain http to a host
+            that is not loopback, or it has a query or fragment.
     """
-    if not isinstance(base_url, str):
-        raise TypeError(f"base_url must be a str, not {type(base_url).__name__}")
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ValueError(
-            f"base_url {base_url!r} is plain http: the API key would cross the "
-            "network in clear text; use https (plain http is only allowed to "
-            "a loopback host)"
-        )
+    url = check_url(base_url, "base_url")
+    parts = urlsplit(url)
     if parts.query or parts.fragment:
-        raise ValueError(f"base_url must not have a query or fragment: {base_url!r}")
-    return base_url.rstrip("/")
+        raise ValueError(f"base_url must not have a query or fragment: {url!r}")
+    return url.rstrip("/")
 
 
 class LeonardoClient:
@@ -89,6 +72,10 @@ class LeonardoClient:
 
     models: Models
     """The Models API: platform models, and training, reading, deleting yours."""
+    users: Users
+    """The User API: who the key belongs to."""
+    datasets: Datasets
+    """The Datasets API: datasets and image uploads."""
 
     def __init__(
         self,
@@ -141,7 +128,9 @@ class LeonardoClient:
         self._transport = transport
         self._options = options
         self._max_concurrency = max_concurrency
-        self.models = Models(transport, options)
+        self.users = Users(transport, options)
+        self.datasets = Datasets(transport, options)
+        self.models = Models(transport, options, self.users)
 
     @property
     def base_url(self) -> str:

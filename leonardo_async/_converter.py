@@ -23,10 +23,13 @@ from ._data import (
     CostUnit,
     CustomModel,
     CustomModelType,
+    Dataset,
+    DatasetImage,
     JobStatus,
     SdVersion,
     Strength,
     TrainingJob,
+    User,
     _StrEnum,
 )
 from ._errors import ResponseValidationError
@@ -54,6 +57,23 @@ _WIRE_NAMES: dict[type[Any], dict[str, str]] = {
         "custom_model_id": "customModelId",
         "api_credit_cost": "apiCreditCost",
     },
+    User: {
+        "token_renewal_date": "tokenRenewalDate",
+        "subscription_tokens": "subscriptionTokens",
+        "subscription_gpt_tokens": "subscriptionGptTokens",
+        "subscription_model_tokens": "subscriptionModelTokens",
+        "api_concurrency_slots": "apiConcurrencySlots",
+        "api_paid_tokens": "apiPaidTokens",
+        "api_subscription_tokens": "apiSubscriptionTokens",
+        "paid_tokens": "paidTokens",
+        "api_plan_token_renewal_date": "apiPlanTokenRenewalDate",
+    },
+    Dataset: {
+        "created_at": "createdAt",
+        "updated_at": "updatedAt",
+        "images": "dataset_images",
+    },
+    DatasetImage: {"created_at": "createdAt"},
 }
 
 _SCALARS = (str, bool, int, datetime)
@@ -259,6 +279,10 @@ def _fast_class_hook(cls: type[Any], converter: cattrs.Converter) -> Any:
             namespace[f"h{i}"] = converter.get_structure_hook(field.type)
             namespace[f"t{i}"] = field.type
             lines.append(f"{guard}{value} = h{i}({value}, t{i})")
+            if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+                # A missing or null list is its default, an empty one.
+                namespace[f"f{i}"] = field.default.factory
+                lines.append(f"    if {value} is None: {value} = f{i}()")
     lines.append(f"    return cls({', '.join(f'v{i}' for i in range(len(fields)))})")
     exec("\n".join(lines), namespace)
     return namespace["structure"]

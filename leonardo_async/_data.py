@@ -173,3 +173,70 @@ class TrainingJob:
     custom_model_id: str
     cost: Cost | None = None
     api_credit_cost: int | None = None
+
+
+@attrs.frozen
+class User:
+    """The owner of the API key, from ``GET /me``.
+
+    Attributes:
+        id: The user's id; what ``list_for_user`` takes.
+        username: The user's name.
+        token_renewal_date: When the plan's tokens renew, aware UTC.
+        subscription_tokens: The plan's token balance.
+        subscription_gpt_tokens: The plan's GPT token balance.
+        subscription_model_tokens: The model training token balance.
+        api_concurrency_slots: How many API jobs may run at once.
+        api_paid_tokens: The paid API token balance.
+        api_subscription_tokens: The API subscription token balance.
+        paid_tokens: The paid token balance.
+        api_plan_token_renewal_date: When the API plan's tokens renew.
+    """
+
+    id: str
+    username: str | None = None
+    token_renewal_date: datetime | None = None
+    subscription_tokens: int | None = None
+    subscription_gpt_tokens: int | None = None
+    subscription_model_tokens: int | None = None
+    api_concurrency_slots: int | None = None
+    api_paid_tokens: int | None = None
+    api_subscription_tokens: int | None = None
+    paid_tokens: int | None = None
+    api_plan_token_renewal_date: datetime | None = None
+
+
+@attrs.frozen
+class DatasetImage:
+    """An image of a dataset.
+
+    Attributes:
+        id: The image's id.
+        url: Where the image can be downloaded.
+        created_at: When it was added, aware UTC.
+    """
+
+    id: str
+    url: str | None = None
+    created_at: datetime | None = None
+
+
+@attrs.frozen
+class Dataset:
+    """A dataset of images to train a model on.
+
+    Attributes:
+        id: The dataset's id; what ``train`` takes as ``dataset_id``.
+        name: Its name.
+        description: Its description.
+        created_at: When it was created, aware UTC.
+        updated_at: When it last changed, aware UTC.
+        images: Its images.
+    """
+
+    id: str
+    name: str
+    description: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    images: list[DatasetImage] = attrs.Factory(list)

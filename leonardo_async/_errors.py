@@ -14,6 +14,7 @@ The tree::
     │   ├── RateLimitError            429, with retry_after
     │   └── ServerError               5xx
     ├── ResponseValidationError       a 200 whose body does not fit
+    ├── ImageUploadError              upload_images stopped; has what was uploaded
     ├── TrainingFailedError           the model reached FAILED
     └── TrainingTimeoutError          also a TimeoutError
 
@@ -24,7 +25,9 @@ Misuse of an argument is not an API error: it stays ``ValueError`` or
 from __future__ import annotations
 
 import email.utils
+import html
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -179,6 +182,30 @@ class ResponseValidationError(LeonardoError):
         self.body = body
 
 
+class ImageUploadError(LeonardoError):
+    """``upload_images`` stopped at a failure; the failure is the ``__cause__``.
+
+    The uploads not yet finished were cancelled. Nothing is lost track of:
+    ``uploaded`` has the id of every image that did reach the dataset.
+
+    Attributes:
+        uploaded: One entry per input, in input order: the image id, or
+            ``None`` for an image that was not uploaded.
+        failed_index: The index of the input whose upload failed.
+    """
+
+    def __init__(
+        self, uploaded: Sequence[str | None], failed_index: int, cause: BaseException
+    ) -> None:
+        done = sum(image_id is not None for image_id in uploaded)
+        super().__init__(
+            f"uploading image {failed_index} failed ({cause}); {done} of "
+            f"{len(uploaded)} images were uploaded, their ids are in .uploaded"
+        )
+        self.uploaded = list(uploaded)
+        self.failed_index = failed_index
+
+
 class TrainingFailedError(LeonardoError):
     """The model's training ended in ``FAILED``; a job outcome, not an HTTP error.
 
@@ -291,10 +318,17 @@ def status_error(
     return cls(message, **kwargs)
 
 
+# S3 answers errors as <Error><Code>...</Code><Message>...</Message></Error>.
+_XML_CODE = re.compile(rb"<Code>([^<]*)</Code>")
+_XML_MESSAGE = re.compile(rb"<Message>([^<]*)</Message>")
+
+
 def _read_error_body(body: bytes) -> tuple[str | None, str | None]:
     try:
         data = json.loads(body)
     except ValueError:
+        if b"<Error>" in body:
+            return _xml_text(_XML_MESSAGE, body), _xml_text(_XML_CODE, body)
         return None, None
     if not isinstance(data, dict):
         return None, None
@@ -304,6 +338,11 @@ def _read_error_body(body: bytes) -> tuple[str | None, str | None]:
         str(message) if message is not None else None,
         str(code) if code is not None else None,
     )
+
+
+def _xml_text(pattern: re.Pattern[bytes], body: bytes) -> str | None:
+    found = pattern.search(body)
+    return html.unescape(found[1].decode("utf-8", "replace")) if found else None
 
 
 def _describe(status: int, body: bytes) -> str:

@@ -13,7 +13,7 @@ from ._arguments import (
     check_optional_text,
     check_text,
 )
-from ._converter import decode_json, structure
+from ._converter import structure
 from ._data import (
     CustomModel,
     CustomModelType,
@@ -22,14 +22,11 @@ from ._data import (
     Strength,
     TrainingJob,
 )
-from ._errors import (
-    LeonardoError,
-    NotFoundError,
-    ResponseValidationError,
-    TrainingOutcomeUnknownError,
-)
+from ._envelopes import by_pk, field
+from ._errors import LeonardoError, TrainingOutcomeUnknownError
 from ._retry import CallOptions
 from ._transport import Response, Transport
+from ._users import Users
 
 TRAINABLE_SD_VERSIONS = (SdVersion.V1_5, SdVersion.V2)
 RESOLUTIONS = (512, 768)
@@ -85,34 +82,8 @@ def build_training_body(
     return body
 
 
-def _field(response: Response, key: str) -> Any:
-    data = decode_json(response.body, status=response.status)
-    if not isinstance(data, dict):
-        raise ResponseValidationError(
-            f"expected a JSON object, got {type(data).__name__}",
-            path="$",
-            status=response.status,
-            body=response.body,
-        )
-    return data.get(key)
-
-
-def _by_pk(response: Response, key: str, what: str) -> Any:
-    value = _field(response, key)
-    if value is None:
-        raise NotFoundError(
-            f"no {what} with this id ({key} is null)",
-            status=response.status,
-            body=response.body,
-            headers=response.headers,
-            method=response.method,
-            url=response.url,
-        )
-    return value
-
-
 def _read_models(response: Response) -> list[CustomModel]:
-    items = _field(response, "custom_models")
+    items = field(response, "custom_models")
     if items is None:
         return []
     if isinstance(items, list):
@@ -128,7 +99,7 @@ def _read_models(response: Response) -> list[CustomModel]:
 
 
 def _read_platform_models(response: Response) -> list[PlatformModel]:
-    items = _field(response, "custom_models")
+    items = field(response, "custom_models")
     if items is None:
         return []
     return structure(
@@ -141,7 +112,7 @@ def _read_platform_models(response: Response) -> list[PlatformModel]:
 
 
 def _read_model(response: Response) -> CustomModel:
-    data = _by_pk(response, "custom_models_by_pk", "custom model")
+    data = by_pk(response, "custom_models_by_pk", "custom model")
     return structure(
         data,
         CustomModel,
@@ -152,7 +123,7 @@ def _read_model(response: Response) -> CustomModel:
 
 
 def _read_deleted_id(response: Response) -> str:
-    data = _by_pk(response, "delete_custom_models_by_pk", "custom model")
+    data = by_pk(response, "delete_custom_models_by_pk", "custom model")
     return structure(
         data.get("id") if isinstance(data, dict) else data,
         str,
@@ -164,7 +135,7 @@ def _read_deleted_id(response: Response) -> str:
 
 def _read_training_job(response: Response) -> TrainingJob:
     return structure(
-        _field(response, "sdTrainingJob"),
+        field(response, "sdTrainingJob"),
         TrainingJob,
         path="$.sdTrainingJob",
         status=response.status,
@@ -178,9 +149,12 @@ class Models:
     Reached as ``client.models``; not constructed directly.
     """
 
-    def __init__(self, transport: Transport, options: CallOptions) -> None:
+    def __init__(
+        self, transport: Transport, options: CallOptions, users: Users
+    ) -> None:
         self._transport = transport
         self._options = options
+        self._users = users
 
     async def list_platform(self) -> list[PlatformModel]:
         """List the public platform models (``GET /platformModels``).
@@ -332,3 +306,17 @@ class Models:
             _read_models,
             self._options,
         )
+
+    async def list_mine(self) -> list[CustomModel]:
+        """List the custom models of the key's own user.
+
+        Two requests: ``GET /me`` for the user's id, then ``list_for_user``.
+
+        Returns:
+            Your models.
+
+        Raises:
+            LeonardoError: The API refused a call or could not be reached.
+        """
+        me = await self._users.me()
+        return await self.list_for_user(me.id)

@@ -25,7 +25,7 @@ from ._errors import (
     RateLimitError,
     parse_retry_after,
 )
-from ._transport import Response, Transport
+from ._transport import FileForm, Response, Transport
 
 T = TypeVar("T")
 
@@ -98,6 +98,8 @@ async def send(
     options: CallOptions,
     *,
     body: bytes | None = None,
+    form: FileForm | None = None,
+    external: bool = False,
     retryable: Callable[[BaseException], bool] = is_transient,
     gone: Callable[[], T] | None = None,
 ) -> T:
@@ -111,6 +113,8 @@ async def send(
             as the attempt's failure.
         options: The call's budget, retries, clock and sleep.
         body: An encoded JSON body.
+        form: A multipart form to send instead.
+        external: ``path`` is a whole URL of a host that is not the API.
         retryable: Which failures are retried.
         gone: For a DELETE: the result when a retry finds the object gone after
             an attempt that may have deleted it.
@@ -130,12 +134,18 @@ async def send(
             raise APITimeoutError(
                 f"{method} {path}: the call's {options.timeout:g}s budget ran out",
                 method=method,
-                url=transport.base_url + path,
+                url=path if external else transport.base_url + path,
                 request_sent=False,
             )
         try:
             response = await transport.send(
-                method, path, body=body, timeout=remaining, resend_safe=resend_safe
+                method,
+                path,
+                body=body,
+                form=form,
+                timeout=remaining,
+                resend_safe=resend_safe,
+                external=external,
             )
             return interpret(response)
         except NotFoundError:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
+import attrs
 
 from ._errors import APIConnectionError, APITimeoutError, status_error
 
@@ -39,6 +40,34 @@ class Response:
         self.body = body
         self.method = method
         self.url = url
+
+
+@attrs.frozen
+class FileForm:
+    """A multipart form: fields in order, then the file part last.
+
+    Attributes:
+        fields: The form fields, sent in this order and unchanged.
+        filename: The file part's file name.
+        data: The file's bytes.
+        content_type: The file part's content type.
+    """
+
+    fields: tuple[tuple[str, str], ...]
+    filename: str
+    data: bytes
+    content_type: str
+
+
+def _form_data(form: FileForm) -> aiohttp.FormData:
+    # Built afresh for every attempt: aiohttp consumes a FormData when sending.
+    data = aiohttp.FormData(quote_fields=False)
+    for name, value in form.fields:
+        data.add_field(name, value)
+    data.add_field(
+        "file", form.data, filename=form.filename, content_type=form.content_type
+    )
+    return data
 
 
 class _MaybeReceived(Exception):
@@ -81,6 +110,8 @@ class Transport:
         self.base_url = base_url
         self._headers = dict(headers)
         self._json_headers = {**self._headers, "Content-Type": "application/json"}
+        # What goes to a host that is not the API: never the key.
+        self._external_headers = {"User-Agent": self._headers.get("User-Agent", "")}
         self._max_concurrency = max_concurrency
         self._semaphore = asyncio.Semaphore(max_concurrency)
         self._borrowed = session
@@ -108,19 +139,25 @@ class Transport:
         path: str,
         *,
         body: bytes | None = None,
+        form: FileForm | None = None,
         timeout: float,
         resend_safe: bool = True,
+        external: bool = False,
     ) -> Response:
         """Make one attempt at a request and read the whole answer.
 
         Args:
             method: The HTTP method.
-            path: The path below the base URL, starting with ``/``.
+            path: The path below the base URL, starting with ``/``; with
+                ``external``, a whole URL.
             body: A JSON body, already encoded.
+            form: A multipart form to send instead.
             timeout: Seconds this attempt may take, connecting and reading
                 included.
             resend_safe: ``False`` forbids aiohttp's own silent resend on a
                 dead kept-alive connection.
+            external: The request goes to a host that is not the API (a
+                presigned storage URL): it carries no API headers, no key.
 
         Returns:
             The 2xx response.
@@ -133,13 +170,16 @@ class Transport:
         session = self._session
         if session is None or self._closed:
             session = self._open_session()
-        url = self.base_url + path
-        options: dict[str, Any] = {
-            "headers": self._headers if body is None else self._json_headers,
-            "allow_redirects": False,
-        }
+        url = path if external else self.base_url + path
+        if external:
+            sent_headers = self._external_headers
+        else:
+            sent_headers = self._headers if body is None else self._json_headers
+        options: dict[str, Any] = {"headers": sent_headers, "allow_redirects": False}
         if body is not None:
             options["data"] = body
+        elif form is not None:
+            options["data"] = _form_data(form)
         if not resend_safe:
             own = getattr(session, "_middlewares", ())
             options["middlewares"] = (*own, _refuse_resend)

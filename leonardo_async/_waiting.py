@@ -15,12 +15,12 @@ in ``benchmarks/``), and users run thousands of waits at once.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import random
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from ._arguments import check_id, check_positive
+from ._callbacks import call_back
 from ._data import CustomModel, JobStatus
 from ._errors import LeonardoError, TrainingFailedError, TrainingTimeoutError
 from ._models import Models
@@ -66,14 +66,6 @@ def check_wait_arguments(
     if on_status is not None and not callable(on_status):
         raise TypeError("on_status must be callable or None")
     return timeout, poll_interval, max_poll_interval
-
-
-async def notify(on_status: StatusCallback | None, model: CustomModel) -> None:
-    """Call ``on_status`` with the model, awaiting it if it is async."""
-    if on_status is not None:
-        result = on_status(model)
-        if inspect.isawaitable(result):
-            await result
 
 
 async def _pause(
@@ -160,7 +152,7 @@ async def wait_for_one(
     try:
         async for model in updates:
             last = model
-            await notify(on_status, model)
+            await call_back(on_status, model)
     finally:
         await updates.aclose()
     assert last is not None
@@ -223,7 +215,7 @@ async def wait_for_many(
             previous = seen.get(model.id)
             seen[model.id] = model
             if previous is None or previous.status != model.status:
-                await notify(on_status, model)
+                await call_back(on_status, model)
             if is_terminal(model):
                 pending.discard(model.id)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import pathlib
 import pty
 import select
 import signal
@@ -383,7 +384,7 @@ def test_the_live_view_renders_a_row_per_model() -> None:
     import io
 
     from leonardo_async import CustomModel, JobStatus
-    from leonardo_async._cli import Progress
+    from leonardo_async._console import Progress
 
     out = io.StringIO()
     with Progress(out, live=True, names={MODEL_ID: "cats"}) as progress:
@@ -404,7 +405,7 @@ def test_without_rich_progress_is_plain_lines(monkeypatch: pytest.MonkeyPatch) -
     import io
 
     from leonardo_async import CustomModel, JobStatus
-    from leonardo_async._cli import Progress
+    from leonardo_async._console import Progress
 
     monkeypatch.setitem(sys.modules, "rich.live", None)
     out = io.StringIO()
@@ -413,3 +414,132 @@ def test_without_rich_progress_is_plain_lines(monkeypatch: pytest.MonkeyPatch) -
             CustomModel(id=MODEL_ID, name="cats", status=JobStatus.COMPLETE)
         )
     assert out.getvalue().rstrip().endswith(f"{MODEL_ID}  cats  COMPLETE")
+
+
+def test_me_and_my_models(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "me", "--json")
+    assert code == 0 and json.loads(out)["id"] == env.user_id
+    code, out, _ = run(capsys, "me")
+    assert "username" in out and "fake-user" in out
+    model_id = env.add_model(name="listed-by-me")
+    code, out, _ = run(capsys, "models", "list", "--me", "--json")
+    assert model_id in [m["id"] for m in json.loads(out)]
+    with pytest.raises(SystemExit):
+        main(["models", "list", "--me", "--user", env.user_id])
+
+
+def test_datasets_commands(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    code, out, _ = run(
+        capsys, "datasets", "create", "cats", "--description", "mine", "--json"
+    )
+    dataset_id = json.loads(out)["id"]
+    files = []
+    for index in range(3):
+        path = tmp_path / f"cat{index}.png"
+        path.write_bytes(b"\x89PNG" + bytes([index]) * 100)
+        files.append(str(path))
+    code, out, err = run(
+        capsys, "datasets", "upload", dataset_id, *files, "--concurrency", "2"
+    )
+    assert code == 0, err
+    assert out.count("uploaded ") == 3 and "uploaded 3/3" in out
+    assert "cat2.png" in out
+    code, out, _ = run(capsys, "datasets", "upload", dataset_id, files[0], "--json")
+    [image_id] = json.loads(out)["image_ids"]
+    code, out, _ = run(capsys, "datasets", "get", dataset_id, "--json")
+    dataset = json.loads(out)
+    assert dataset["name"] == "cats" and len(dataset["images"]) == 4
+    assert image_id in [i["id"] for i in dataset["images"]]
+    code, out, _ = run(capsys, "datasets", "get", dataset_id)
+    assert out.startswith(f"cats ({dataset_id}), created ") and "4 images" in out
+    code, _, err = run(capsys, "datasets", "delete", dataset_id)
+    assert code == 2 and "--yes" in err
+    code, out, _ = run(capsys, "datasets", "delete", dataset_id, "--yes")
+    assert out.strip() == f"deleted dataset {dataset_id}"
+    code, _, err = run(
+        capsys, "datasets", "upload", dataset_id, str(tmp_path / "missing.png")
+    )
+    assert code == 2 and "missing.png" in err
+
+
+def test_train_from_a_folder_of_images(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    folder = tmp_path / "cats"
+    folder.mkdir()
+    for index, suffix in enumerate(["png", "jpg", "webp"]):
+        (folder / f"cat{index}.{suffix}").write_bytes(bytes([index]) * 50)
+    (folder / "notes.txt").write_text("not an image")
+    before = len(env.uploads)
+    dataset_count = len(env.dataset_ids())
+    code, out, err = run(
+        capsys,
+        "models",
+        "train",
+        "--name",
+        "from-folder",
+        "--images",
+        str(folder),
+        "--instance-prompt",
+        "sks",
+        "--wait",
+        "--poll-interval",
+        "0.1",
+    )
+    assert code == 0, err
+    assert "dataset " in out and "uploaded 3/3" in out and "COMPLETE" in out
+    assert len(env.uploads) - before == 3
+    [training] = [
+        r
+        for r in env.requests
+        if r.path == "/models" and r.json["name"] == "from-folder"
+    ]
+    assert training.json["datasetId"] in env.dataset_ids()
+    assert len(env.dataset_ids()) == dataset_count + 1
+
+    code, _, err = run(
+        capsys, "models", "train", "--name", "x", "--instance-prompt", "p"
+    )
+    assert code == 2 and "exactly one of --dataset-id and --images" in err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(
+        capsys,
+        "models",
+        "train",
+        "--name",
+        "x",
+        "--instance-prompt",
+        "p",
+        "--images",
+        str(empty),
+    )
+    assert code == 2 and "no png" in err
+    code, _, err = run(
+        capsys,
+        "models",
+        "train",
+        "--name",
+        "x",
+        "--instance-prompt",
+        "p",
+        "--images",
+        str(tmp_path / "nope"),
+    )
+    assert code == 2 and "not a folder" in err
+
+
+def test_upload_progress_bar_on_a_terminal() -> None:
+    import io
+
+    from leonardo_async._console import UploadProgress
+
+    out = io.StringIO()
+    with UploadProgress(out, live=True, total=2) as progress:
+        progress.update(1, 2)
+        progress.update(2, 2)
+    assert "uploading" in out.getvalue()

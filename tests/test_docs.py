@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import leonardo_async as leo
+from leonardo_async._demo import sample_png
 from leonardo_async.testing import FakeLeonardo
 
 from .conftest import DATASET_ID, ThreadedFake
@@ -66,10 +67,15 @@ def test_includes_name_real_files() -> None:
 
 @pytest.mark.parametrize("example", PROGRAMS, ids=lambda p: p.name)
 def test_example_programs_run(
-    example: pathlib.Path, environment: dict[str, str]
+    example: pathlib.Path, environment: dict[str, str], tmp_path: pathlib.Path
 ) -> None:
+    images = tmp_path / "my-images"
+    images.mkdir()
+    for index in range(3):
+        (images / f"tom{index}.png").write_bytes(sample_png(8, (index * 80, 90, 200)))
     done = subprocess.run(
         [sys.executable, str(example)],
+        cwd=tmp_path,
         env=environment,
         capture_output=True,
         text=True,

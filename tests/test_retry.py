@@ -18,6 +18,7 @@ from leonardo_async._retry import (
     never_reached_server,
 )
 from leonardo_async._transport import Response
+from leonardo_async._users import Users
 from leonardo_async.testing import FakeLeonardo
 
 from .conftest import DATASET_ID, MODEL_ID, FakeTime, paths, with_time
@@ -65,6 +66,7 @@ class ScriptedTransport:
         body: bytes | None = None,
         timeout: float,
         resend_safe: bool = True,
+        **_: object,
     ) -> Response:
         self.calls.append((method, path, timeout, resend_safe))
         outcome = self.outcomes.pop(0)
@@ -83,7 +85,7 @@ def models(
     options = CallOptions(
         timeout=timeout, max_retries=max_retries, clock=time.clock, sleep=time.sleep
     )
-    return Models(transport, options)  # type: ignore[arg-type]
+    return Models(transport, options, Users(transport, options))  # type: ignore[arg-type]
 
 
 def test_policy_predicates() -> None:

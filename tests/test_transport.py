@@ -227,3 +227,66 @@ async def test_retries_reach_the_mock_as_new_requests(
     async with leo.LeonardoClient(KEY, max_retries=1) as client:
         assert await client.models.list_platform() == []
     assert len(mocked.requests[("GET", URL(f"{BASE}/platformModels"))]) == 2
+
+
+async def test_the_storage_request_is_exactly_this(
+    mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient
+) -> None:
+    fields = {
+        "key": "datasets/d/i.png",
+        "Content-Type": "image/png",
+        "Policy": "p",
+        "X-Amz-Signature": "s",
+    }
+    storage = "https://leonardo-datasets.s3.amazonaws.com/"
+    mocked.post(
+        f"{BASE}/datasets/{DATASET_ID}/upload",
+        payload={
+            "uploadDatasetImage": {
+                "url": storage,
+                "fields": json.dumps(fields),
+                "id": MODEL_ID,
+                "key": fields["key"],
+            }
+        },
+    )
+    mocked.post(storage, status=204)
+    assert (
+        await api.datasets.upload_image(DATASET_ID, b"\x89PNG", extension="png")
+        == MODEL_ID
+    )
+    [slot] = mocked.requests[("POST", URL(f"{BASE}/datasets/{DATASET_ID}/upload"))]
+    assert json.loads(slot.kwargs["data"]) == {"extension": "png"}
+    [upload] = mocked.requests[("POST", URL(storage))]
+    assert upload.kwargs["headers"] == {
+        "User-Agent": api._transport._headers["User-Agent"]
+    }
+    form = upload.kwargs["data"]
+    names = [options["name"] for options, _, _ in form._fields]
+    assert names == [*fields, "file"]
+    assert [value for _, _, value in form._fields][:-1] == list(fields.values())
+    assert KEY not in repr(upload)
+
+
+async def test_storage_xml_errors(
+    mocked: aioresponses_module.aioresponses, api: leo.LeonardoClient
+) -> None:
+    storage = "https://leonardo-datasets.s3.amazonaws.com/"
+    mocked.post(
+        f"{BASE}/datasets/{DATASET_ID}/upload",
+        payload={
+            "uploadDatasetImage": {"url": storage, "fields": "{}", "id": MODEL_ID}
+        },
+    )
+    xml = (
+        "<?xml version='1.0'?><Error><Code>EntityTooLarge</Code><Message>Your "
+        "proposed upload exceeds the maximum allowed size &amp; more</Message></Error>"
+    )
+    mocked.post(storage, status=400, body=xml, content_type="application/xml")
+    with pytest.raises(leo.BadRequestError) as caught:
+        await api.datasets.upload_image(DATASET_ID, b"x", extension="png")
+    assert caught.value.code == "EntityTooLarge"
+    assert (
+        caught.value.message
+        == "Your proposed upload exceeds the maximum allowed size & more"
+    )

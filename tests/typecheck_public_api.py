@@ -10,7 +10,7 @@ from collections.abc import AsyncGenerator
 from typing_extensions import assert_type
 
 import leonardo_async as leo
-from leonardo_async.testing import FakeLeonardo, RecordedRequest
+from leonardo_async.testing import FakeLeonardo, RecordedRequest, StoredUpload
 
 
 async def public_surface(fake: FakeLeonardo) -> None:
@@ -30,5 +30,16 @@ async def public_surface(fake: FakeLeonardo) -> None:
         assert_type(model.status, leo.JobStatus | str | None)
         assert_type(await client.wait_for_trainings(["id"]), list[leo.CustomModel])
         assert_type(client.watch_training("id"), AsyncGenerator[leo.CustomModel, None])
+        assert_type(await client.models.list_mine(), list[leo.CustomModel])
+        assert_type(await client.users.me(), leo.User)
+        assert_type(await client.datasets.create("cats"), str)
+        dataset = await client.datasets.get("id")
+        assert_type(dataset, leo.Dataset)
+        assert_type(dataset.images, list[leo.DatasetImage])
+        assert_type(await client.datasets.upload_image("id", "cat.png"), str)
+        assert_type(await client.datasets.upload_images("id", ["a.png"]), list[str])
+        assert_type(await client.datasets.upload_generated_image("id", "g"), str)
+        assert_type(await client.datasets.delete("id"), str)
         assert_type(fake.requests, list[RecordedRequest])
+        assert_type(fake.uploads, list[StoredUpload])
         assert_type(fake.base_url, str)

@@ -13,9 +13,17 @@ from types import TracebackType
 from typing import Any
 
 import attrs
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 API_PREFIX = "/api/rest/v1"
+#: The path of the fake's storage bucket, on a port of its own.
+STORAGE_PATH = "/storage/leonardo-datasets"
+IMAGE_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+}
 
 _CATALOGUE = [
     (
@@ -64,6 +72,40 @@ class RecordedRequest:
     path: str
     headers: Mapping[str, str]
     json: Any
+
+
+@attrs.frozen
+class StoredUpload:
+    """One image the fake's storage received.
+
+    Attributes:
+        key: The storage key it was written to.
+        fields: The form fields, in the order they came.
+        filename: The file part's file name.
+        content_type: The file part's content type.
+        data: The bytes.
+        headers: The request headers.
+    """
+
+    key: str
+    fields: list[tuple[str, str]]
+    filename: str | None
+    content_type: str | None
+    data: bytes
+    headers: Mapping[str, str]
+
+
+@attrs.define
+class _Dataset:
+    fields: dict[str, Any]
+    images: list[dict[str, Any]] = attrs.Factory(list)
+
+
+@attrs.frozen
+class _Slot:
+    dataset_id: str
+    image_id: str
+    fields: dict[str, str]
 
 
 @attrs.define
@@ -154,6 +196,11 @@ class FakeLeonardo:
         self._faults: list[Fault] = []
         self._fail_next = 0
         self._runner: web.AppRunner | None = None
+        self._storage: web.AppRunner | None = None
+        self._datasets: dict[str, _Dataset] = {}
+        self._slots: dict[str, _Slot] = {}
+        #: Every image the storage received, in order.
+        self.uploads: list[StoredUpload] = []
         self._platform = [
             {
                 "id": str(uuid.uuid5(uuid.NAMESPACE_URL, name)),
@@ -182,24 +229,47 @@ class FakeLeonardo:
         host, port = self._runner.addresses[0][:2]
         return f"http://{host}:{port}{API_PREFIX}"
 
+    @property
+    def storage_url(self) -> str:
+        """The fake storage bucket's URL, on its own port: where uploads go."""
+        if self._storage is None:
+            raise RuntimeError("the fake is not running; use 'async with' or start()")
+        host, port = self._storage.addresses[0][:2]
+        return f"http://{host}:{port}{STORAGE_PATH}"
+
     async def start(self) -> None:
-        """Start serving."""
+        """Start serving the API, and the storage on a port of its own."""
         app = web.Application(middlewares=[self._observe])
-        app.router.add_get(API_PREFIX + "/platformModels", self._platform_models)
-        app.router.add_post(API_PREFIX + "/models", self._train)
-        app.router.add_get(API_PREFIX + "/models/user/{user_id}", self._user_models)
-        app.router.add_get(API_PREFIX + "/models/{id}", self._get_model)
-        app.router.add_delete(API_PREFIX + "/models/{id}", self._delete_model)
+        routes = [
+            ("GET", "/platformModels", self._platform_models),
+            ("POST", "/models", self._train),
+            ("GET", "/models/user/{user_id}", self._user_models),
+            ("GET", "/models/{id}", self._get_model),
+            ("DELETE", "/models/{id}", self._delete_model),
+            ("GET", "/me", self._me),
+            ("POST", "/datasets", self._create_dataset),
+            ("GET", "/datasets/{id}", self._get_dataset),
+            ("DELETE", "/datasets/{id}", self._delete_dataset),
+            ("POST", "/datasets/{id}/upload", self._upload_slot),
+            ("POST", "/datasets/{id}/upload/gen", self._upload_generated),
+        ]
+        for method, path, handler in routes:
+            app.router.add_route(method, API_PREFIX + path, handler)
+        storage = web.Application(middlewares=[self._observe])
+        storage.router.add_post(STORAGE_PATH, self._store)
         # A stopping fake does not wait for requests it is still delaying.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self._host, self._port).start()
+        self._storage = web.AppRunner(storage, access_log=None, shutdown_timeout=0.1)
+        for runner, port in ((self._runner, self._port), (self._storage, 0)):
+            await runner.setup()
+            await web.TCPSite(runner, self._host, port).start()
 
     async def stop(self) -> None:
         """Stop serving and close every connection."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        for runner in (self._runner, self._storage):
+            if runner is not None:
+                await runner.cleanup()
+        self._runner = self._storage = None
 
     async def __aenter__(self) -> FakeLeonardo:
         await self.start()
@@ -322,11 +392,14 @@ class FakeLeonardo:
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
     ) -> web.StreamResponse:
         path = request.path.removeprefix(API_PREFIX)
-        raw = await request.read()
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw.decode("utf-8", "replace")
+        storage = path == STORAGE_PATH
+        body: Any = None
+        if not storage:  # the storage handler reads its multipart body itself
+            raw = await request.read()
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = raw.decode("utf-8", "replace")
         self.requests.append(
             RecordedRequest(request.method, path, dict(request.headers), body)
         )
@@ -336,8 +409,14 @@ class FakeLeonardo:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             if fault.status is not None or fault.body is not None:
-                return self._fault_response(fault)
-        if request.headers.get("Authorization") != f"Bearer {self.api_key}":
+                return self._fault_response(fault, xml=storage)
+        if storage:
+            # The storage knows nothing of the API key; it must never get it.
+            if "Authorization" in request.headers:
+                return _s3_error(
+                    400, "InvalidArgument", "Only one auth mechanism allowed"
+                )
+        elif request.headers.get("Authorization") != f"Bearer {self.api_key}":
             return _error(401, "Invalid authentication credentials", "access-denied")
         response = await handler(request)
         if fault is not None and fault.drop_connection and request.transport:
@@ -345,11 +424,13 @@ class FakeLeonardo:
         return response
 
     @staticmethod
-    def _fault_response(fault: Fault) -> web.Response:
+    def _fault_response(fault: Fault, *, xml: bool) -> web.Response:
         status = fault.status or 200
         headers = {}
         if fault.retry_after is not None:
             headers["Retry-After"] = str(fault.retry_after)
+        if fault.body is None and xml:
+            return _s3_error(status, "InjectedFault", "injected fault", headers)
         if fault.body is None:
             return web.json_response(
                 {"error": "injected fault", "path": "$", "code": "unexpected"},
@@ -432,6 +513,180 @@ class FakeLeonardo:
         owner = request.match_info["user_id"]
         views = [self._view(m) for m in self._models.values() if m.owner == owner]
         return web.json_response({"custom_models": views})
+
+    async def _me(self, request: web.Request) -> web.Response:
+        renewal = _timestamp(datetime.now(timezone.utc) + timedelta(days=30))
+        details = {
+            "user": {"id": self.user_id, "username": "fake-user"},
+            "tokenRenewalDate": renewal,
+            "paidTokens": 0,
+            "subscriptionTokens": 8500,
+            "subscriptionGptTokens": 100,
+            "subscriptionModelTokens": 10,
+            "apiConcurrencySlots": 10,
+            "apiPaidTokens": 2500,
+            "apiSubscriptionTokens": 25000,
+            "apiPlanTokenRenewalDate": renewal,
+        }
+        return web.json_response({"user_details": [details]})
+
+    def dataset_ids(self) -> list[str]:
+        """The ids of every dataset the fake holds, oldest first."""
+        return list(self._datasets)
+
+    async def _create_dataset(self, request: web.Request) -> web.Response:
+        body = await _json_object(request)
+        name = body.get("name") if body is not None else None
+        if not isinstance(name, str) or not name:
+            return _error(400, "missing or invalid field 'name'", "validation-failed")
+        description = body.get("description") if body is not None else None
+        now = _timestamp(datetime.now(timezone.utc))
+        dataset_id = str(uuid.uuid4())
+        self._datasets[dataset_id] = _Dataset(
+            {
+                "id": dataset_id,
+                "name": name,
+                "description": description,
+                "createdAt": now,
+                "updatedAt": now,
+            }
+        )
+        return web.json_response({"insert_datasets_one": {"id": dataset_id}})
+
+    async def _get_dataset(self, request: web.Request) -> web.Response:
+        dataset = self._datasets.get(request.match_info["id"])
+        view = None
+        if dataset is not None:
+            view = {**dataset.fields, "dataset_images": list(dataset.images)}
+        return web.json_response({"datasets_by_pk": view})
+
+    async def _delete_dataset(self, request: web.Request) -> web.Response:
+        dataset = self._datasets.pop(request.match_info["id"], None)
+        deleted = None if dataset is None else {"id": dataset.fields["id"]}
+        return web.json_response({"delete_datasets_by_pk": deleted})
+
+    async def _upload_slot(self, request: web.Request) -> web.Response:
+        dataset_id = request.match_info["id"]
+        body = await _json_object(request)
+        extension = body.get("extension") if body is not None else None
+        if extension not in IMAGE_TYPES:
+            return _error(
+                400, "extension must be png, jpg, jpeg or webp", "validation-failed"
+            )
+        if dataset_id not in self._datasets:
+            return _error(400, "dataset not found", "validation-failed")
+        image_id = str(uuid.uuid4())
+        key = f"datasets/{dataset_id}/{image_id}.{extension}"
+        fields = {
+            "Content-Type": IMAGE_TYPES[extension],
+            "bucket": "leonardo-datasets",
+            "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+            "X-Amz-Credential": "FAKEACCESSKEY/20260101/us-west-2/s3/aws4_request",
+            "X-Amz-Date": "20260101T000000Z",
+            "key": key,
+            "Policy": "eyJmYWtlIjogInBvbGljeSJ9",
+            "X-Amz-Signature": uuid.uuid4().hex * 2,
+        }
+        self._slots[key] = _Slot(dataset_id, image_id, fields)
+        slot = {
+            "url": self.storage_url,
+            "fields": json.dumps(fields),
+            "id": image_id,
+            "key": key,
+        }
+        return web.json_response({"uploadDatasetImage": slot})
+
+    async def _upload_generated(self, request: web.Request) -> web.Response:
+        dataset = self._datasets.get(request.match_info["id"])
+        body = await _json_object(request)
+        generated = body.get("generatedImageId") if body is not None else None
+        if not isinstance(generated, str) or not generated:
+            return _error(
+                400, "missing or invalid field 'generatedImageId'", "validation-failed"
+            )
+        if dataset is None:
+            return _error(400, "dataset not found", "validation-failed")
+        image_id = str(uuid.uuid4())
+        dataset.images.append(self._image(image_id, f"generations/{generated}.jpg"))
+        return web.json_response({"uploadDatasetImageFromGen": {"id": image_id}})
+
+    def _image(self, image_id: str, key: str) -> dict[str, Any]:
+        return {
+            "id": image_id,
+            "url": f"https://cdn.leonardo.ai/{key}",
+            "createdAt": _timestamp(datetime.now(timezone.utc)),
+        }
+
+    async def _store(self, request: web.Request) -> web.Response:
+        # Like S3's presigned POST: every field as issued, the file part last.
+        fields: list[tuple[str, str]] = []
+        file: tuple[str | None, str | None, bytes] | None = None
+        try:
+            reader = await request.multipart()
+        except (AssertionError, ValueError):
+            return _s3_error(
+                400, "MalformedPOSTRequest", "The body is not multipart/form-data."
+            )
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                return _s3_error(400, "MalformedPOSTRequest", "Nested multipart.")
+            if file is not None:
+                return _s3_error(
+                    400, "InvalidArgument", "The file must be the last field."
+                )
+            if part.name == "file":
+                file = (
+                    part.filename,
+                    part.headers.get("Content-Type"),
+                    await part.read(),
+                )
+            else:
+                fields.append((part.name or "", await part.text()))
+        issued = dict(fields)
+        slot = self._slots.get(issued.get("key", ""))
+        if slot is None or issued != slot.fields:
+            return _s3_error(
+                403,
+                "AccessDenied",
+                "Invalid according to Policy: Policy Condition failed",
+            )
+        if file is None:
+            return _s3_error(
+                400,
+                "InvalidArgument",
+                "POST requires exactly one file upload per request.",
+            )
+        self.uploads.append(
+            StoredUpload(
+                issued["key"], fields, file[0], file[1], file[2], dict(request.headers)
+            )
+        )
+        dataset = self._datasets.get(slot.dataset_id)
+        if dataset is not None and all(
+            i["id"] != slot.image_id for i in dataset.images
+        ):
+            dataset.images.append(self._image(slot.image_id, issued["key"]))
+        return web.Response(status=204)
+
+
+def _s3_error(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> web.Response:
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
+    )
+    return web.Response(
+        text=body, status=status, headers=headers, content_type="application/xml"
+    )
+
+
+async def _json_object(request: web.Request) -> dict[str, Any] | None:
+    try:
+        body = await request.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def _training_problem(body: Any) -> str | None:

@@ -1,0 +1,164 @@
+"""What the command line shows: JSON values, aligned tables, live progress.
+
+A live view (rich) is used on a terminal when rich is installed; otherwise
+progress is printed as one plain line per change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TextIO
+
+import attrs
+
+from ._data import CustomModel
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn data classes, enums, decimals and datetimes into plain JSON values."""
+    if attrs.has(type(value)):
+        return {
+            k: to_jsonable(v) for k, v in attrs.asdict(value, recurse=False).items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, str):
+        return str(value)  # an enum member becomes its value
+    return value
+
+
+def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
+    """Render rows as an aligned plain-text table."""
+    cells = [[str(h) for h in headers]] + [
+        ["" if c is None else str(c) for c in row] for row in rows
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def model_rows(models: Sequence[CustomModel]) -> list[list[object]]:
+    """The rows of a table of custom models."""
+    return [
+        [
+            m.id,
+            m.name,
+            m.status,
+            m.sd_version,
+            m.type,
+            m.created_at and m.created_at.isoformat(timespec="seconds"),
+        ]
+        for m in models
+    ]
+
+
+MODEL_HEADERS = ["id", "name", "status", "sd_version", "type", "created_at"]
+
+
+class Progress:
+    """Shows the status of trainings: a live table on a terminal, lines otherwise."""
+
+    def __init__(self, out: TextIO, *, live: bool, names: dict[str, str]) -> None:
+        self._out = out
+        self._names = names
+        self._status: dict[str, str] = {}
+        self._changed: dict[str, float] = {}
+        self._started = time.monotonic()
+        self._live: Any = None
+        if live:
+            with contextlib.suppress(ImportError):
+                from rich.console import Console
+                from rich.live import Live
+
+                self._live = Live(
+                    self,
+                    console=Console(file=out),
+                    refresh_per_second=8,
+                    transient=False,
+                )
+
+    def __enter__(self) -> Progress:
+        if self._live is not None:
+            self._live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._live is not None:
+            self._live.refresh()
+            self._live.__exit__(None, None, None)
+
+    def __rich__(self) -> Any:
+        from rich.table import Table
+
+        view = Table(title="trainings", title_justify="left")
+        for column in ("model", "name", "status", "elapsed"):
+            view.add_column(column)
+        now = time.monotonic()
+        for model_id, name in self._names.items():
+            status = self._status.get(model_id, "starting")
+            style = {"COMPLETE": "green", "FAILED": "red"}.get(status, "yellow")
+            done = status in ("COMPLETE", "FAILED")
+            elapsed = (self._changed[model_id] if done else now) - self._started
+            view.add_row(
+                model_id[:8], name, f"[{style}]{status}[/]", f"{elapsed:5.1f}s"
+            )
+        return view
+
+    def update(self, model: CustomModel) -> None:
+        """Record a model's new status."""
+        status = str(model.status)
+        self._status[model.id] = status
+        self._changed[model.id] = time.monotonic()
+        self._names.setdefault(model.id, model.name)
+        if self._live is None:
+            elapsed = self._changed[model.id] - self._started
+            print(
+                f"{elapsed:6.1f}s  {model.id}  {model.name}  {status}",
+                file=self._out,
+                flush=True,
+            )
+
+
+class UploadProgress:
+    """Shows uploads: a progress bar on a terminal, a line per upload otherwise."""
+
+    def __init__(self, out: TextIO, *, live: bool, total: int) -> None:
+        self._out = out
+        self._total = total
+        self._bar: Any = None
+        self._task: Any = None
+        if live:
+            with contextlib.suppress(ImportError):
+                from rich.console import Console
+                from rich.progress import Progress as Bar
+
+                self._bar = Bar(console=Console(file=out), transient=False)
+                self._task = self._bar.add_task("uploading", total=total)
+
+    def __enter__(self) -> UploadProgress:
+        if self._bar is not None:
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+    def update(self, done: int, total: int) -> None:
+        """Record that ``done`` of ``total`` uploads have finished."""
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done)
+        else:
+            print(f"uploaded {done}/{total}", file=self._out, flush=True)

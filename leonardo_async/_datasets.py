@@ -1,0 +1,406 @@
+"""The Datasets resource: ``client.datasets``, datasets and image uploads.
+
+An upload is two requests: ``POST /datasets/{id}/upload`` asks the API for a
+presigned storage form (a URL and fields), then the image goes to that URL as
+a multipart POST with the fields unchanged and the file part last. The
+storage request never carries the API key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pathlib
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import attrs
+
+from . import _retry
+from ._arguments import (
+    check_count,
+    check_id,
+    check_optional_text,
+    check_text,
+    check_url,
+)
+from ._callbacks import call_back
+from ._converter import structure
+from ._data import Dataset
+from ._envelopes import by_pk, required
+from ._errors import ImageUploadError, ResponseValidationError
+from ._retry import CallOptions
+from ._transport import FileForm, Response, Transport
+
+#: The image types a dataset takes, by file extension.
+CONTENT_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+}
+
+#: What ``on_progress`` may be: called with (uploads done, uploads in all).
+ProgressCallback = Callable[[int, int], Awaitable[Any] | Any]
+
+ImageSource = str | os.PathLike[str] | bytes
+
+
+@attrs.frozen
+class _Image:
+    data: bytes
+    extension: str
+    filename: str
+
+
+@attrs.frozen
+class _Slot:
+    url: str
+    fields: tuple[tuple[str, str], ...]
+    image_id: str
+
+
+def check_extension(extension: object, argument: str) -> str:
+    """Return the extension, lower-cased, if a dataset takes it.
+
+    Raises:
+        TypeError: It is not a string.
+        ValueError: It is not png, jpg, jpeg or webp.
+    """
+    if not isinstance(extension, str):
+        raise TypeError(f"{argument} must be a str, not {type(extension).__name__}")
+    normal = extension.lower().lstrip(".")
+    if normal not in CONTENT_TYPES:
+        raise ValueError(
+            f"{argument} must be one of png, jpg, jpeg, webp; got {extension!r}"
+        )
+    return normal
+
+
+def _read_image(source: object, extension: object) -> _Image:
+    # Everything about the image is checked, and the file read, before any
+    # request: a presigned slot is never asked for an image that cannot go.
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        if extension is None:
+            raise ValueError("extension is required when the image is bytes")
+        normal = check_extension(extension, "extension")
+        return _Image(bytes(source), normal, f"image.{normal}")
+    if not isinstance(source, (str, os.PathLike)):
+        raise TypeError(f"image must be a path or bytes, not {type(source).__name__}")
+    path = pathlib.Path(source)
+    normal = check_extension(
+        path.suffix if extension is None else extension,
+        "extension" if extension is not None else f"the suffix of {str(path)!r}",
+    )
+    return _Image(path.read_bytes(), normal, path.name)
+
+
+def _read_slot(response: Response) -> _Slot:
+    slot = required(response, "uploadDatasetImage")
+    where = "$.uploadDatasetImage"
+    try:
+        fields = json.loads(slot.get("fields") or "")
+    except (TypeError, ValueError):
+        fields = None
+    if not isinstance(fields, dict) or not all(
+        isinstance(v, str) for v in fields.values()
+    ):
+        raise ResponseValidationError(
+            "expected fields as a JSON string of an object of strings",
+            path=f"{where}.fields",
+            status=response.status,
+            body=response.body,
+        )
+    url, image_id = slot.get("url"), slot.get("id")
+    try:
+        check_url(url, "the upload url")
+    except (TypeError, ValueError) as exc:
+        raise ResponseValidationError(
+            str(exc), path=f"{where}.url", status=response.status, body=response.body
+        ) from None
+    if not isinstance(image_id, str) or not image_id:
+        raise ResponseValidationError(
+            "expected the image id",
+            path=f"{where}.id",
+            status=response.status,
+            body=response.body,
+        )
+    return _Slot(url, tuple(fields.items()), image_id)
+
+
+def _read_dataset(response: Response) -> Dataset:
+    return structure(
+        by_pk(response, "datasets_by_pk", "dataset"),
+        Dataset,
+        path="$.datasets_by_pk",
+        status=response.status,
+        body=response.body,
+    )
+
+
+def _id_under(
+    key: str, *, null_is_not_found: bool = False
+) -> Callable[[Response], str]:
+    def read(response: Response) -> str:
+        value = (
+            by_pk(response, key, "dataset")
+            if null_is_not_found
+            else required(response, key)
+        )
+        return structure(
+            value.get("id") if isinstance(value, dict) else value,
+            str,
+            path=f"$.{key}.id",
+            status=response.status,
+            body=response.body,
+        )
+
+    return read
+
+
+_read_created_id = _id_under("insert_datasets_one")
+_read_deleted_id = _id_under("delete_datasets_by_pk", null_is_not_found=True)
+_read_generated_upload_id = _id_under("uploadDatasetImageFromGen")
+
+
+def _ignore(response: Response) -> None:
+    return None
+
+
+class Datasets:
+    """The Datasets API: make a dataset, put images in it, delete it.
+
+    Reached as ``client.datasets``; not constructed directly.
+    """
+
+    def __init__(self, transport: Transport, options: CallOptions) -> None:
+        self._transport = transport
+        self._options = options
+
+    async def create(self, name: str, description: str | None = None) -> str:
+        """Create an empty dataset (``POST /datasets``).
+
+        The request is sent again only when it provably never reached the
+        server, so one call never makes two datasets.
+
+        Args:
+            name: The dataset's name.
+            description: Its description; sent only when given.
+
+        Returns:
+            The new dataset's id.
+
+        Raises:
+            ValueError: ``name`` is empty.
+            LeonardoError: The API refused the call or could not be reached.
+        """
+        body: dict[str, Any] = {"name": check_text(name, "name")}
+        if description is not None:
+            body["description"] = check_optional_text(description, "description")
+        return await _retry.send(
+            self._transport,
+            "POST",
+            "/datasets",
+            _read_created_id,
+            self._options,
+            body=json.dumps(body).encode(),
+            retryable=_retry.never_reached_server,
+        )
+
+    async def get(self, dataset_id: str) -> Dataset:
+        """Get a dataset with its images (``GET /datasets/{id}``).
+
+        Args:
+            dataset_id: The dataset's id (a UUID).
+
+        Returns:
+            The dataset.
+
+        Raises:
+            ValueError: ``dataset_id`` is not a UUID.
+            NotFoundError: No dataset has this id.
+            LeonardoError: The API refused the call or could not be reached.
+        """
+        check_id(dataset_id, "dataset_id")
+        return await _retry.send(
+            self._transport,
+            "GET",
+            f"/datasets/{dataset_id}",
+            _read_dataset,
+            self._options,
+        )
+
+    async def delete(self, dataset_id: str) -> str:
+        """Delete a dataset (``DELETE /datasets/{id}``).
+
+        Args:
+            dataset_id: The dataset's id (a UUID).
+
+        Returns:
+            The id of the deleted dataset.
+
+        Raises:
+            ValueError: ``dataset_id`` is not a UUID.
+            NotFoundError: No dataset has this id.
+            LeonardoError: The API refused the call or could not be reached.
+        """
+        check_id(dataset_id, "dataset_id")
+        return await _retry.send(
+            self._transport,
+            "DELETE",
+            f"/datasets/{dataset_id}",
+            _read_deleted_id,
+            self._options,
+            gone=lambda: dataset_id,
+        )
+
+    async def upload_image(
+        self,
+        dataset_id: str,
+        image: ImageSource,
+        *,
+        extension: str | None = None,
+    ) -> str:
+        """Upload one image into a dataset.
+
+        The image is checked and read before any request. Its type comes from
+        the path's suffix, or from ``extension`` (required for bytes).
+
+        Args:
+            dataset_id: The dataset's id (a UUID).
+            image: A path to a png, jpg, jpeg or webp file, or the image's bytes.
+            extension: The image type: png, jpg, jpeg or webp.
+
+        Returns:
+            The new image's id.
+
+        Raises:
+            ValueError: The id is not a UUID, or the type is not one a dataset
+                takes.
+            FileNotFoundError: The file does not exist.
+            APIStatusError: The API or the storage refused the upload (a
+                storage error's message is the storage's own).
+            LeonardoError: The API or the storage could not be reached.
+        """
+        check_id(dataset_id, "dataset_id")
+        loaded = await asyncio.to_thread(_read_image, image, extension)
+        return await self._upload(dataset_id, loaded)
+
+    async def upload_images(
+        self,
+        dataset_id: str,
+        images: Sequence[str | os.PathLike[str]],
+        *,
+        concurrency: int = 4,
+        on_progress: ProgressCallback | None = None,
+    ) -> list[str]:
+        """Upload image files into a dataset, several at a time.
+
+        Every file is checked and read before the first request. On a failure
+        the uploads not yet finished are cancelled and ``ImageUploadError`` is
+        raised with the ids of the images that were uploaded.
+
+        Args:
+            dataset_id: The dataset's id (a UUID).
+            images: Paths to png, jpg, jpeg or webp files.
+            concurrency: How many uploads run at once (within the client's
+                ``max_concurrency``).
+            on_progress: Called (and awaited, if async) with (done, total)
+                after each upload.
+
+        Returns:
+            The new images' ids, in the order of ``images``.
+
+        Raises:
+            ValueError: An id or a file type is not valid.
+            FileNotFoundError: A file does not exist.
+            ImageUploadError: An upload failed; the cause is the ``__cause__``.
+        """
+        check_id(dataset_id, "dataset_id")
+        check_count(concurrency, "concurrency", minimum=1)
+        if isinstance(images, (str, bytes, os.PathLike)):
+            raise TypeError("images must be a list of paths, not a single value")
+        if on_progress is not None and not callable(on_progress):
+            raise TypeError("on_progress must be callable or None")
+        loaded = await asyncio.to_thread(
+            lambda: [_read_image(image, None) for image in images]
+        )
+        uploaded: list[str | None] = [None] * len(loaded)
+        slots = asyncio.Semaphore(concurrency)
+        done = 0
+
+        async def upload(index: int) -> None:
+            nonlocal done
+            async with slots:
+                uploaded[index] = await self._upload(dataset_id, loaded[index])
+            done += 1
+            await call_back(on_progress, done, len(loaded))
+
+        tasks = [asyncio.ensure_future(upload(i)) for i in range(len(loaded))]
+        try:
+            if tasks:
+                await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for index, task in enumerate(tasks):
+            if not task.cancelled() and task.exception() is not None:
+                failure = task.exception()
+                assert failure is not None
+                raise ImageUploadError(uploaded, index, failure) from failure
+        return [image_id for image_id in uploaded if image_id is not None]
+
+    async def upload_generated_image(
+        self, dataset_id: str, generated_image_id: str
+    ) -> str:
+        """Add one of your generated images to a dataset.
+
+        Args:
+            dataset_id: The dataset's id (a UUID).
+            generated_image_id: The generated image's id (a UUID).
+
+        Returns:
+            The new dataset image's id.
+
+        Raises:
+            ValueError: An id is not a UUID.
+            LeonardoError: The API refused the call or could not be reached.
+        """
+        check_id(dataset_id, "dataset_id")
+        check_id(generated_image_id, "generated_image_id")
+        return await _retry.send(
+            self._transport,
+            "POST",
+            f"/datasets/{dataset_id}/upload/gen",
+            _read_generated_upload_id,
+            self._options,
+            body=json.dumps({"generatedImageId": generated_image_id}).encode(),
+            retryable=_retry.never_reached_server,
+        )
+
+    async def _upload(self, dataset_id: str, image: _Image) -> str:
+        slot = await _retry.send(
+            self._transport,
+            "POST",
+            f"/datasets/{dataset_id}/upload",
+            _read_slot,
+            self._options,
+            body=json.dumps({"extension": image.extension}).encode(),
+            retryable=_retry.never_reached_server,
+        )
+        # A presigned POST to one key is safe to send again: it only writes
+        # that key.
+        await _retry.send(
+            self._transport,
+            "POST",
+            slot.url,
+            _ignore,
+            self._options,
+            form=FileForm(
+                slot.fields, image.filename, image.data, CONTENT_TYPES[image.extension]
+            ),
+            external=True,
+        )
+        return slot.image_id

@@ -1,0 +1,63 @@
+"""Reading the API's answer envelopes: the key that holds the payload.
+
+Every answer is a JSON object with one key (``custom_models_by_pk``,
+``insert_datasets_one``, ...). A ``*_by_pk`` key that is ``null`` means the id
+is unknown: the API says so with HTTP 200.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._converter import decode_json
+from ._errors import NotFoundError, ResponseValidationError
+from ._transport import Response
+
+
+def field(response: Response, key: str) -> Any:
+    """The value under ``key`` in the answer's JSON object (``None`` if absent).
+
+    Raises:
+        ResponseValidationError: The body is not a JSON object.
+    """
+    data = decode_json(response.body, status=response.status)
+    if not isinstance(data, dict):
+        raise ResponseValidationError(
+            f"expected a JSON object, got {type(data).__name__}",
+            path="$",
+            status=response.status,
+            body=response.body,
+        )
+    return data.get(key)
+
+
+def by_pk(response: Response, key: str, what: str) -> Any:
+    """The value under a ``*_by_pk`` key; ``null`` is a ``NotFoundError``."""
+    value = field(response, key)
+    if value is None:
+        raise NotFoundError(
+            f"no {what} with this id ({key} is null)",
+            status=response.status,
+            body=response.body,
+            headers=response.headers,
+            method=response.method,
+            url=response.url,
+        )
+    return value
+
+
+def required(response: Response, key: str) -> Any:
+    """The value under ``key``, which must be a JSON object.
+
+    Raises:
+        ResponseValidationError: It is missing, ``null`` or not an object.
+    """
+    value = field(response, key)
+    if not isinstance(value, dict):
+        raise ResponseValidationError(
+            f"expected a JSON object, got {type(value).__name__}",
+            path=f"$.{key}",
+            status=response.status,
+            body=response.body,
+        )
+    return value

@@ -28,7 +28,7 @@ from ._arguments import (
 from ._callbacks import call_back
 from ._converter import structure
 from ._data import Dataset
-from ._envelopes import by_pk, required
+from ._envelopes import by_pk, id_reader, required
 from ._errors import ImageUploadError, ResponseValidationError
 from ._retry import CallOptions
 from ._transport import FileForm, Response, Transport
@@ -139,29 +139,9 @@ def _read_dataset(response: Response) -> Dataset:
     )
 
 
-def _id_under(
-    key: str, *, null_is_not_found: bool = False
-) -> Callable[[Response], str]:
-    def read(response: Response) -> str:
-        value = (
-            by_pk(response, key, "dataset")
-            if null_is_not_found
-            else required(response, key)
-        )
-        return structure(
-            value.get("id") if isinstance(value, dict) else value,
-            str,
-            path=f"$.{key}.id",
-            status=response.status,
-            body=response.body,
-        )
-
-    return read
-
-
-_read_created_id = _id_under("insert_datasets_one")
-_read_deleted_id = _id_under("delete_datasets_by_pk", null_is_not_found=True)
-_read_generated_upload_id = _id_under("uploadDatasetImageFromGen")
+_read_created_id = id_reader("insert_datasets_one")
+_read_deleted_id = id_reader("delete_datasets_by_pk", not_found="dataset")
+_read_generated_upload_id = id_reader("uploadDatasetImageFromGen")
 
 
 def _ignore(response: Response) -> None:

@@ -7,9 +7,10 @@ is unknown: the API says so with HTTP 200.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from ._converter import decode_json
+from ._converter import decode_json, structure
 from ._errors import NotFoundError, ResponseValidationError
 from ._transport import Response
 
@@ -61,3 +62,29 @@ def required(response: Response, key: str) -> Any:
             body=response.body,
         )
     return value
+
+
+def id_reader(key: str, *, not_found: str | None = None) -> Callable[[Response], str]:
+    """A reader of the ``id`` in the object under ``key``.
+
+    Args:
+        key: The envelope's key (``insert_datasets_one``, ...).
+        not_found: What the id names, for a ``*_by_pk`` key whose ``null``
+            is a ``NotFoundError``; without it, ``null`` does not fit.
+    """
+
+    def read(response: Response) -> str:
+        value = (
+            by_pk(response, key, not_found)
+            if not_found is not None
+            else required(response, key)
+        )
+        return structure(
+            value.get("id") if isinstance(value, dict) else value,
+            str,
+            path=f"$.{key}.id",
+            status=response.status,
+            body=response.body,
+        )
+
+    return read

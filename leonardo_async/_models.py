@@ -22,7 +22,7 @@ from ._data import (
     Strength,
     TrainingJob,
 )
-from ._envelopes import by_pk, field
+from ._envelopes import by_pk, field, id_reader
 from ._errors import LeonardoError, TrainingOutcomeUnknownError
 from ._retry import CallOptions
 from ._transport import Response, Transport
@@ -122,15 +122,7 @@ def _read_model(response: Response) -> CustomModel:
     )
 
 
-def _read_deleted_id(response: Response) -> str:
-    data = by_pk(response, "delete_custom_models_by_pk", "custom model")
-    return structure(
-        data.get("id") if isinstance(data, dict) else data,
-        str,
-        path="$.delete_custom_models_by_pk.id",
-        status=response.status,
-        body=response.body,
-    )
+_read_deleted_id = id_reader("delete_custom_models_by_pk", not_found="custom model")
 
 
 def _read_training_job(response: Response) -> TrainingJob:

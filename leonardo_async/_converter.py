@@ -195,11 +195,15 @@ def _is_open_enum(type_: Any) -> bool:
     )
 
 
-def _open_enum_hook(type_: Any) -> Callable[[Any, Any], Any]:
+def _open_enum_members(type_: Any) -> dict[str, Any]:
     (enum_cls,) = (
         a for a in get_args(type_) if isinstance(a, type) and issubclass(a, _StrEnum)
     )
-    members = enum_cls._value2member_map_
+    return enum_cls._value2member_map_
+
+
+def _open_enum_hook(type_: Any) -> Callable[[Any, Any], Any]:
+    members = _open_enum_members(type_)
     nullable = type(None) in get_args(type_)
 
     def structure(value: Any, _: Any) -> Any:
@@ -250,39 +254,52 @@ def _fast_class_hook(cls: type[Any], converter: cattrs.Converter) -> Any:
 
     cattrs' own calls a hook for every field and gathers keyword arguments in
     a dict, which is most of the cost of a 10,000-model list. This one checks
-    scalars and enums inline and calls the class with positional arguments.
-    Any failure is a plain exception: ``structure`` then goes again with
-    detailed validation, which names the path.
+    scalars, enums and timestamps inline and calls the class with positional
+    arguments. Any failure is a plain exception: ``structure`` then goes again
+    with detailed validation, which names the path.
     """
     names = _WIRE_NAMES.get(cls, {})
-    namespace: dict[str, Any] = {"cls": cls}
+    namespace: dict[str, Any] = {"cls": cls, "parse": datetime.fromisoformat}
     lines = ["def structure(o, _):", "    get = o.get"]
     fields = attrs.fields(attrs.resolve_types(cls))
     for i, field in enumerate(fields):
-        value, wire = f"v{i}", names.get(field.name, field.name)
+        v, wire = f"v{i}", names.get(field.name, field.name)
         required = field.default is attrs.NOTHING
         lines.append(
-            f"    {value} = o[{wire!r}]" if required else f"    {value} = get({wire!r})"
+            f"    {v} = o[{wire!r}]" if required else f"    {v} = get({wire!r})"
         )
-        guard = "    " if required else f"    if {value} is not None: "
+        # Optional fields are left alone when null; required ones are checked.
+        indent = "    " if required else "        "
+        if not required:
+            lines.append(f"    if {v} is not None:")
         scalar = _scalar(field.type)
-        if scalar is not None and scalar[0] is not datetime:
+        if scalar is not None and scalar[0] is datetime:
+            # The API's zone-less UTC, parsed in one step; anything else
+            # (a zone, a bad type) goes through the careful parser.
+            namespace[f"h{i}"] = _timestamp_hook(nullable=not required)
+            lines += [
+                f"{indent}try: {v} = parse({v} + '+00:00')",
+                f"{indent}except (TypeError, ValueError): {v} = h{i}({v}, None)",
+            ]
+        elif scalar is not None:
             namespace[f"k{i}"] = scalar[0]
-            wrong = f"{value}.__class__ is not k{i}"
-            if not required:
-                wrong = f"{value} is not None and {wrong}"
-            lines.append(f"    if {wrong}: raise TypeError({field.name!r})")
+            lines.append(
+                f"{indent}if {v}.__class__ is not k{i}: raise TypeError({field.name!r})"
+            )
         elif _is_open_enum(field.type):
-            namespace[f"m{i}"] = _open_enum_hook(field.type)
-            lines.append(f"{guard}{value} = m{i}({value}, None)")
+            namespace[f"m{i}"] = _open_enum_members(field.type).get
+            lines += [
+                f"{indent}if {v}.__class__ is not str: raise TypeError({field.name!r})",
+                f"{indent}{v} = m{i}({v}, {v})",
+            ]
         else:
             namespace[f"h{i}"] = converter.get_structure_hook(field.type)
             namespace[f"t{i}"] = field.type
-            lines.append(f"{guard}{value} = h{i}({value}, t{i})")
+            lines.append(f"{indent}{v} = h{i}({v}, t{i})")
             if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
                 # A missing or null list is its default, an empty one.
                 namespace[f"f{i}"] = field.default.factory
-                lines.append(f"    if {value} is None: {value} = f{i}()")
+                lines.append(f"    else: {v} = f{i}()")
     lines.append(f"    return cls({', '.join(f'v{i}' for i in range(len(fields)))})")
     exec("\n".join(lines), namespace)
     return namespace["structure"]

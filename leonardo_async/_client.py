@@ -11,7 +11,6 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 import aiohttp
-import attrs
 
 from . import _waiting
 from ._arguments import check_count, check_id, check_positive, check_url
@@ -164,10 +163,10 @@ class LeonardoClient:
         """
         options = self._options
         if timeout is not None:
-            options = attrs.evolve(options, timeout=check_positive(timeout, "timeout"))
+            options = options._replace(timeout=check_positive(timeout, "timeout"))
         if max_retries is not None:
             count = check_count(max_retries, "max_retries", minimum=0)
-            options = attrs.evolve(options, max_retries=count)
+            options = options._replace(max_retries=count)
         copy = object.__new__(LeonardoClient)
         copy._setup(self._transport, options, self._max_concurrency)
         return copy

@@ -13,9 +13,7 @@ import json
 import os
 import pathlib
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from . import _retry
 from ._arguments import (
@@ -47,15 +45,13 @@ ProgressCallback = Callable[[int, int], Awaitable[Any] | Any]
 ImageSource = str | os.PathLike[str] | bytes
 
 
-@attrs.frozen
-class _Image:
+class _Image(NamedTuple):
     data: bytes
     extension: str
     filename: str
 
 
-@attrs.frozen
-class _Slot:
+class _Slot(NamedTuple):
     url: str
     fields: tuple[tuple[str, str], ...]
     image_id: str

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
-import attrs
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 from tenacity.wait import wait_random_exponential
 
@@ -73,8 +72,7 @@ def _retry_after(state: RetryCallState) -> float | None:
     return None
 
 
-@attrs.frozen
-class CallOptions:
+class CallOptions(NamedTuple):
     """How one call is bounded: its budget, its retries, and the clock it reads.
 
     Attributes:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiohttp
-import attrs
 
 from ._errors import APIConnectionError, APITimeoutError, status_error
 
@@ -42,8 +41,7 @@ class Response:
         self.url = url
 
 
-@attrs.frozen
-class FileForm:
+class FileForm(NamedTuple):
     """A multipart form: fields in order, then the file part last.
 
     Attributes:

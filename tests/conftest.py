@@ -4,7 +4,6 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable
 
-import attrs
 import pytest
 
 from leonardo_async import LeonardoClient
@@ -37,7 +36,7 @@ class FakeTime:
 def with_time(client: LeonardoClient, time: FakeTime) -> LeonardoClient:
     """A sibling of ``client`` that reads ``time``'s clock and sleeps its sleep."""
     copy = client.with_options()
-    options = attrs.evolve(copy._options, clock=time.clock, sleep=time.sleep)
+    options = copy._options._replace(clock=time.clock, sleep=time.sleep)
     copy._setup(copy._transport, options, copy._max_concurrency)
     return copy
 

@@ -125,18 +125,3 @@ def test_inline_examples_run(
                 await result
 
     asyncio.run(run())
-
-
-def test_the_docs_example_of_a_users_tests_passes(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        test_my_bot=(ROOT / "docs" / "examples" / "test_my_bot.py").read_text()
-    )
-    result = pytester.runpytest(
-        "-o",
-        "asyncio_default_fixture_loop_scope=function",
-        "-W",
-        "error",
-        "-p",
-        "no:cacheprovider",
-    )
-    result.assert_outcomes(passed=3)

@@ -1,4 +1,10 @@
-"""``FakeLeonardo``: a real aiohttp server on loopback that plays the Models API."""
+"""``FakeLeonardo``: a real aiohttp server on loopback that plays the API.
+
+It serves the Models API, `/me` and the datasets API, and an S3-like storage
+for presigned uploads on a port of its own. It keeps its own lists of what the
+API accepts (image types, model types) rather than the SDK's, so that a mistake
+in the SDK is not mirrored here.
+"""
 
 from __future__ import annotations
 

@@ -23,7 +23,11 @@ from ._data import (
     TrainingJob,
 )
 from ._envelopes import by_pk, field, id_reader
-from ._errors import LeonardoError, TrainingOutcomeUnknownError
+from ._errors import (
+    LeonardoError,
+    ResponseValidationError,
+    TrainingOutcomeUnknownError,
+)
 from ._retry import CallOptions
 from ._transport import Response, Transport
 from ._users import Users
@@ -202,7 +206,8 @@ class Models:
             ValueError: An argument has a value the API refuses.
             TypeError: An argument has the wrong type.
             TrainingOutcomeUnknownError: The request may have reached the server
-                but no answer came back; check ``list_for_user`` before retrying.
+                but no usable answer came back (none, a 5xx, or a 200 that does
+                not fit); check ``list_for_user`` before training again.
             LeonardoError: The API refused the call or could not be reached.
         """
         body = build_training_body(
@@ -227,7 +232,11 @@ class Models:
                 retryable=_retry.never_reached_server,
             )
         except LeonardoError as exc:
-            if _retry.may_have_reached_server(exc):
+            # A 200 that cannot be read was accepted all the same: the
+            # training may be running, but its id is unknown.
+            if isinstance(exc, ResponseValidationError) or (
+                _retry.may_have_reached_server(exc)
+            ):
                 raise TrainingOutcomeUnknownError(name, exc) from exc
             raise
 

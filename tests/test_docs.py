@@ -1,4 +1,8 @@
-"""Every Python example in the README and the docs runs against the fake."""
+"""Every Python example in the README and the docs runs against the fake.
+
+The example of a user's own tests (docs/examples/test_my_bot.py) is run by
+test_plugin.py, in both pytest-asyncio modes.
+"""
 
 from __future__ import annotations
 

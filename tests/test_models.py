@@ -203,13 +203,17 @@ async def test_a_200_that_does_not_fit(
     assert body[:20] in str(caught.value)
 
 
-async def test_a_null_training_job_does_not_fit(
-    client: leo.LeonardoClient, fake: FakeLeonardo
+@pytest.mark.parametrize("body", ['{"sdTrainingJob": null}', "<html>ok</html>"])
+async def test_an_unreadable_training_answer_is_an_unknown_outcome(
+    client: leo.LeonardoClient, fake: FakeLeonardo, body: str
 ) -> None:
-    fake.inject_fault("POST", "/models", body='{"sdTrainingJob": null}')
-    with pytest.raises(leo.ResponseValidationError) as caught:
+    # The server said 200: a training may be running, but its id is unknown.
+    fake.inject_fault("POST", "/models", body=body)
+    with pytest.raises(leo.TrainingOutcomeUnknownError) as caught:
         await client.models.train(**REQUIRED)
-    assert caught.value.path == "$.sdTrainingJob"
+    assert isinstance(caught.value.__cause__, leo.ResponseValidationError)
+    assert caught.value.__cause__.status == 200
+    assert paths(fake, "POST") == ["/models"]
 
 
 async def test_delete_answer_without_id(

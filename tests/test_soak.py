@@ -39,7 +39,6 @@ ALLOWED = {
         leo.TrainingOutcomeUnknownError,
         leo.RateLimitError,
         leo.APIConnectionError,
-        leo.ResponseValidationError,
     ),
     "get": (*TRANSIENT, leo.NotFoundError, leo.ResponseValidationError),
     "delete": (*TRANSIENT, leo.NotFoundError, leo.ResponseValidationError),

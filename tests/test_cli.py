@@ -272,8 +272,59 @@ def test_confirmation_on_a_terminal(
     assert model_id not in env.model_ids()
 
 
+# The console script the package installs, beside this Python.
+SCRIPT = pathlib.Path(sys.executable).with_name("leonardo-async")
+
+
 def cli(*argv: str) -> list[str]:
-    return [sys.executable, "-m", "leonardo_async._cli", *argv]
+    return [str(SCRIPT), *argv]
+
+
+def test_the_installed_command_exits_with_the_documented_codes(
+    served: FakeLeonardo,
+) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LEONARDO_")}
+    missing_key = subprocess.run(
+        cli("platform-models"),
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert missing_key.returncode == 2
+    assert (
+        missing_key.stderr.startswith("error: ")
+        and "LEONARDO_API_KEY" in missing_key.stderr
+    )
+    assert "Traceback" not in missing_key.stderr
+    environment |= {
+        "LEONARDO_API_KEY": served.api_key,
+        "LEONARDO_BASE_URL": served.base_url,
+    }
+    unknown = subprocess.run(
+        cli("models", "get", MODEL_ID),
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (
+        unknown.returncode == 1
+        and "NotFound" not in unknown.stderr
+        and "404" not in unknown.stderr
+    )
+    assert (
+        unknown.stderr.count("\n") == 1
+        and served.api_key not in unknown.stderr + unknown.stdout
+    )
+    usage = subprocess.run(
+        cli("models", "frobnicate"),
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert usage.returncode == 2
 
 
 def test_plain_lines_when_not_a_terminal(served: FakeLeonardo) -> None:

@@ -308,11 +308,8 @@ def test_the_installed_command_exits_with_the_documented_codes(
         text=True,
         timeout=30,
     )
-    assert (
-        unknown.returncode == 1
-        and "NotFound" not in unknown.stderr
-        and "404" not in unknown.stderr
-    )
+    assert unknown.returncode == 1
+    assert "no custom model with this id" in unknown.stderr
     assert (
         unknown.stderr.count("\n") == 1
         and served.api_key not in unknown.stderr + unknown.stdout

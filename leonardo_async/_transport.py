@@ -9,6 +9,7 @@ statuses become the ``APIStatusError`` family through ``status_error``.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -19,6 +20,8 @@ from ._errors import APIConnectionError, APITimeoutError, status_error
 #: The longest one attempt may spend opening a connection. A connect timeout
 #: proves the request was never sent, which makes it safe to retry any request.
 CONNECT_TIMEOUT = 10.0
+#: The share of an attempt's budget that connecting may take at most.
+CONNECT_SHARE = 0.9
 
 
 class Response:
@@ -185,8 +188,14 @@ class Transport:
             timeout = await self._wait_for_slot(method, url, timeout)
         else:
             await self._semaphore.acquire()
+        # Connecting gets a little less than the whole budget, so that a
+        # connection that never opens ends as a connect timeout (provably not
+        # sent) rather than as the budget running out (maybe sent). Timeouts
+        # are not rounded up to whole seconds, so the order always holds.
         options["timeout"] = aiohttp.ClientTimeout(
-            total=timeout, sock_connect=min(timeout, CONNECT_TIMEOUT)
+            total=timeout,
+            sock_connect=min(timeout * CONNECT_SHARE, CONNECT_TIMEOUT),
+            ceil_threshold=math.inf,
         )
         try:
             async with session.request(method, url, **options) as answer:

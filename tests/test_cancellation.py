@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from aiohttp import web
@@ -120,3 +122,55 @@ async def test_a_stalled_body_is_a_timeout(stalling_server: str) -> None:
         with pytest.raises(leo.APITimeoutError) as caught:
             await client.models.list_platform()
     assert caught.value.request_sent is True
+
+
+@pytest.fixture
+def unanswered_port() -> Iterator[int]:
+    """A port whose connections never open: the listener's queue is full."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(("127.0.0.1", port))
+        fillers.append(filler)
+    probe = socket.socket()
+    probe.settimeout(0.2)
+    try:
+        probe.connect(("127.0.0.1", port))
+    except OSError:
+        pass  # it hangs, as wanted
+    else:
+        pytest.skip("this system opens connections beyond a full listen queue")
+    finally:
+        probe.close()
+    yield port
+    for sock in [*fillers, listener]:
+        sock.close()
+
+
+async def test_cancel_while_connecting(unanswered_port: int) -> None:
+    base_url = f"http://127.0.0.1:{unanswered_port}"
+    async with leo.LeonardoClient("key", base_url=base_url) as client:
+        task = asyncio.create_task(client.models.list_platform())
+        await cancel_soon(task, 0.2)
+        assert client._transport._semaphore._value == 16
+    assert leftover_tasks() == set()
+
+
+async def test_a_connection_that_never_opens_is_provably_unsent(
+    unanswered_port: int,
+) -> None:
+    base_url = f"http://127.0.0.1:{unanswered_port}"
+    async with leo.LeonardoClient("key", base_url=base_url, timeout=0.5) as client:
+        with pytest.raises(leo.APITimeoutError) as caught:
+            await client.models.train(
+                name="n", dataset_id=MODEL_ID, instance_prompt="p"
+            )
+    # Not TrainingOutcomeUnknownError: the training request never left.
+    assert caught.value.request_sent is False
+    assert "connecting" in str(caught.value)

@@ -292,7 +292,11 @@ class FakeLeonardo:
     # What tests arrange and inspect.
 
     def fail_next_training(self, count: int = 1) -> None:
-        """Make the next ``count`` trainings end in ``FAILED``."""
+        """Make the next ``count`` trainings end in ``FAILED``.
+
+        Args:
+            count: How many of the trainings started from now on fail.
+        """
         self._fail_next += count
 
     def inject_fault(
@@ -343,7 +347,16 @@ class FakeLeonardo:
         self._faults.clear()
 
     def set_status(self, model_id: str, status: str) -> None:
-        """Force a model's status, including values the API may add later."""
+        """Force a model's status, including values the API may add later.
+
+        Args:
+            model_id: The model's id.
+            status: ``"COMPLETE"``, ``"FAILED"``, ``"PENDING"`` or anything else;
+                it then stays until set again.
+
+        Raises:
+            KeyError: The fake holds no such model.
+        """
         self._models[model_id].status = status
 
     def model_ids(self) -> list[str]:
@@ -351,7 +364,17 @@ class FakeLeonardo:
         return list(self._models)
 
     def add_model(self, *, owner: str | None = None, **fields: Any) -> str:
-        """Store a model directly (an already trained one, say); return its id."""
+        """Store a model directly (an already trained one, say).
+
+        Args:
+            owner: The owning user's id; the fake's own user when omitted.
+            **fields: Wire fields to set (``name="x"``, ``status="PENDING"``,
+                ``sdVersion="FLUX_KONTEXT"``, ``id=...``); a given ``status``
+                stays until ``set_status``.
+
+        Returns:
+            The model's id.
+        """
         model_id = fields.pop("id", None) or str(uuid.uuid4())
         now = datetime.now(timezone.utc)
         stored = {

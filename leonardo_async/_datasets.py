@@ -24,9 +24,8 @@ from ._arguments import (
     check_url,
 )
 from ._callbacks import call_back
-from ._converter import structure
 from ._data import Dataset
-from ._envelopes import by_pk, id_reader, required
+from ._envelopes import id_reader, object_reader, required
 from ._errors import ImageUploadError, ResponseValidationError
 from ._retry import CallOptions
 from ._transport import FileForm, Response, Transport
@@ -125,16 +124,7 @@ def _read_slot(response: Response) -> _Slot:
     return _Slot(url, tuple(fields.items()), image_id)
 
 
-def _read_dataset(response: Response) -> Dataset:
-    return structure(
-        by_pk(response, "datasets_by_pk", "dataset"),
-        Dataset,
-        path="$.datasets_by_pk",
-        status=response.status,
-        body=response.body,
-    )
-
-
+_read_dataset = object_reader("datasets_by_pk", Dataset, not_found="dataset")
 _read_created_id = id_reader("insert_datasets_one")
 _read_deleted_id = id_reader("delete_datasets_by_pk", not_found="dataset")
 _read_generated_upload_id = id_reader("uploadDatasetImageFromGen")

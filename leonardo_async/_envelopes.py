@@ -8,11 +8,13 @@ is unknown: the API says so with HTTP 200.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from ._converter import decode_json, structure
 from ._errors import NotFoundError, ResponseValidationError
 from ._transport import Response
+
+T = TypeVar("T")
 
 
 def field(response: Response, key: str) -> Any:
@@ -64,6 +66,51 @@ def required(response: Response, key: str) -> Any:
     return value
 
 
+def object_reader(
+    key: str, cls: type[T], *, not_found: str | None = None
+) -> Callable[[Response], T]:
+    """A reader of the object under ``key``, structured as ``cls``.
+
+    Args:
+        key: The envelope's key (``sdTrainingJob``, ``datasets_by_pk``, ...).
+        cls: The data class to build.
+        not_found: What the key's id names, for a ``*_by_pk`` key whose
+            ``null`` is a ``NotFoundError``; without it, ``null`` does not fit.
+    """
+
+    def read(response: Response) -> T:
+        value = by_pk(response, key, not_found) if not_found else field(response, key)
+        return structure(
+            value, cls, path=f"$.{key}", status=response.status, body=response.body
+        )
+
+    return read
+
+
+def list_reader(key: str, cls: type[T]) -> Callable[[Response], list[T]]:
+    """A reader of the list under ``key``, each item structured as ``cls``.
+
+    A ``null`` list is an empty one; ``null`` items (the spec allows them)
+    describe nothing and are skipped.
+    """
+
+    def read(response: Response) -> list[T]:
+        items = field(response, key)
+        if items is None:
+            return []
+        if isinstance(items, list):
+            items = [item for item in items if item is not None]
+        return structure(
+            items,
+            list[cls],  # type: ignore[valid-type]
+            path=f"$.{key}",
+            status=response.status,
+            body=response.body,
+        )
+
+    return read
+
+
 def id_reader(key: str, *, not_found: str | None = None) -> Callable[[Response], str]:
     """A reader of the ``id`` in the object under ``key``.
 
@@ -75,9 +122,7 @@ def id_reader(key: str, *, not_found: str | None = None) -> Callable[[Response],
 
     def read(response: Response) -> str:
         value = (
-            by_pk(response, key, not_found)
-            if not_found is not None
-            else required(response, key)
+            by_pk(response, key, not_found) if not_found else required(response, key)
         )
         return structure(
             value.get("id") if isinstance(value, dict) else value,

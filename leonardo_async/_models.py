@@ -13,7 +13,6 @@ from ._arguments import (
     check_optional_text,
     check_text,
 )
-from ._converter import structure
 from ._data import (
     CustomModel,
     CustomModelType,
@@ -22,14 +21,14 @@ from ._data import (
     Strength,
     TrainingJob,
 )
-from ._envelopes import by_pk, field, id_reader
+from ._envelopes import id_reader, list_reader, object_reader
 from ._errors import (
     LeonardoError,
     ResponseValidationError,
     TrainingOutcomeUnknownError,
 )
 from ._retry import CallOptions
-from ._transport import Response, Transport
+from ._transport import Transport
 from ._users import Users
 
 TRAINABLE_SD_VERSIONS = (SdVersion.V1_5, SdVersion.V2)
@@ -86,57 +85,13 @@ def build_training_body(
     return body
 
 
-def _read_models(response: Response) -> list[CustomModel]:
-    items = field(response, "custom_models")
-    if items is None:
-        return []
-    if isinstance(items, list):
-        # The spec allows null items; they describe nothing, so they are skipped.
-        items = [item for item in items if item is not None]
-    return structure(
-        items,
-        list[CustomModel],
-        path="$.custom_models",
-        status=response.status,
-        body=response.body,
-    )
-
-
-def _read_platform_models(response: Response) -> list[PlatformModel]:
-    items = field(response, "custom_models")
-    if items is None:
-        return []
-    return structure(
-        items,
-        list[PlatformModel],
-        path="$.custom_models",
-        status=response.status,
-        body=response.body,
-    )
-
-
-def _read_model(response: Response) -> CustomModel:
-    data = by_pk(response, "custom_models_by_pk", "custom model")
-    return structure(
-        data,
-        CustomModel,
-        path="$.custom_models_by_pk",
-        status=response.status,
-        body=response.body,
-    )
-
-
+_read_models = list_reader("custom_models", CustomModel)
+_read_platform_models = list_reader("custom_models", PlatformModel)
+_read_model = object_reader(
+    "custom_models_by_pk", CustomModel, not_found="custom model"
+)
 _read_deleted_id = id_reader("delete_custom_models_by_pk", not_found="custom model")
-
-
-def _read_training_job(response: Response) -> TrainingJob:
-    return structure(
-        field(response, "sdTrainingJob"),
-        TrainingJob,
-        path="$.sdTrainingJob",
-        status=response.status,
-        body=response.body,
-    )
+_read_training_job = object_reader("sdTrainingJob", TrainingJob)
 
 
 class Models:

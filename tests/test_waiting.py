@@ -395,3 +395,17 @@ async def test_leaving_a_watch_early_stops_polling(
     assert len(fake.requests) == count == 1
     gc.collect()
     assert leftover_tasks() == set()
+
+
+async def test_batch_without_user_id_stays_within_max_concurrency(
+    fake: FakeLeonardo,
+) -> None:
+    ids = [fake.add_model(status="COMPLETE") for _ in range(8)]
+    fake.inject_fault("GET", "/models/*", delay=0.05, times=8)
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, max_concurrency=3
+    ) as client:
+        models = await client.wait_for_trainings(ids)
+    assert [m.id for m in models] == ids
+    assert len(paths(fake)) == 8
+    assert fake.max_in_flight == 3

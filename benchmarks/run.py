@@ -29,8 +29,9 @@ import aiohttp
 
 import leonardo_async as leo
 from leonardo_async._data import CustomModel, CustomModelType, JobStatus, SdVersion
-from leonardo_async._retry import CallOptions
-from leonardo_async._transport import Response
+from leonardo_async._http import Policy, Slots
+from leonardo_async._resources import Caller
+from leonardo_async._wire import Answer, Request
 
 HERE = pathlib.Path(__file__).parent
 MODEL_ID = "00000000-0000-4000-8000-000000000001"
@@ -75,16 +76,24 @@ async def cpu_per_call(call: Call, calls: int, concurrency: int) -> float:
     return (time.process_time() - start) / (per_worker * concurrency)
 
 
-async def clients(base_url: str) -> tuple[dict[str, Call], dict[str, Call], list[Any]]:
-    """The ``get`` and ``list_for_user`` calls of each client, and what to close."""
+async def clients(
+    base_url: str,
+) -> tuple[dict[str, dict[str, Call]], dict[str, Call], list[Any]]:
+    """The small calls (``get``, ``list_platform``) and ``list_for_user`` of each
+    client, and what to close."""
     to_close: list[Any] = []
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64))
     to_close.append(session)
     one_url = f"{base_url}/models/{MODEL_ID}"
     many_url = f"{base_url}/models/user/{USER_ID}"
+    platform_url = f"{base_url}/platformModels"
 
     async def raw_get() -> Any:
         async with session.get(one_url, headers=HEADERS) as answer:
+            return json.loads(await answer.read())
+
+    async def raw_platform() -> Any:
+        async with session.get(platform_url, headers=HEADERS) as answer:
             return json.loads(await answer.read())
 
     async def raw_list() -> Any:
@@ -99,6 +108,10 @@ async def clients(base_url: str) -> tuple[dict[str, Call], dict[str, Call], list
     gets: dict[str, Call] = {
         "raw aiohttp": raw_get,
         "leonardo-async": lambda: client.models.get(MODEL_ID),
+    }
+    platform: dict[str, Call] = {
+        "raw aiohttp": raw_platform,
+        "leonardo-async": lambda: client.models.list_platform(),
     }
     lists: dict[str, Call] = {
         "raw aiohttp + json.loads": raw_list,
@@ -130,10 +143,13 @@ async def clients(base_url: str) -> tuple[dict[str, Call], dict[str, Call], list
         gets["leonardo-ai-sdk 7.0.0"] = lambda: official.models.get_model_by_id_async(
             id=MODEL_ID
         )
+        platform["leonardo-ai-sdk 7.0.0"] = lambda: (
+            official.models.list_platform_models_async()
+        )
         lists["leonardo-ai-sdk 7.0.0"] = lambda: (
             official.models.get_custom_models_by_user_id_async(user_id=USER_ID)
         )
-    return gets, lists, to_close
+    return {"get()": gets, "list_platform()": platform}, lists, to_close
 
 
 def build_by_hand(data: dict[str, Any]) -> list[CustomModel]:
@@ -169,18 +185,21 @@ async def measure_calls(base_url: str, reps: int, quick: bool) -> list[list[str]
     gets, lists, to_close = await clients(base_url)
     rows: list[list[str]] = []
     try:
-        for call in {**gets, **lists}.values():  # warm up: connections, caches
+        every = [*lists.values()] + [c for g in gets.values() for c in g.values()]
+        for call in every:  # warm up: connections, caches
             for _ in range(3):
                 await call()
-        for concurrency in (1, 32):
-            calls = 160 if quick else 480
-            samples: dict[str, list[float]] = {name: [] for name in gets}
-            for _ in range(reps):
-                for name, call in gets.items():
-                    samples[name].append(await cpu_per_call(call, calls, concurrency))
-            rows += ratio_rows(
-                f"get(), concurrency {concurrency}", samples, "raw aiohttp"
-            )
+        for what, calls_of in gets.items():
+            for concurrency in (1, 32):
+                calls = 160 if quick else 480
+                samples: dict[str, list[float]] = {name: [] for name in calls_of}
+                for _ in range(reps):
+                    for name, call in calls_of.items():
+                        cpu = await cpu_per_call(call, calls, concurrency)
+                        samples[name].append(cpu)
+                rows += ratio_rows(
+                    f"{what}, concurrency {concurrency}", samples, "raw aiohttp"
+                )
         samples = {name: [] for name in lists}
         for _ in range(reps):
             for name, call in lists.items():
@@ -265,13 +284,13 @@ def measure_import(reps: int) -> list[list[str]]:
 class PendingTransport:
     """Answers every poll with a PENDING model, without a network."""
 
-    base_url = "https://api.invalid/v1"
+    closed = False
     body = json.dumps(
         {"custom_models_by_pk": {"id": MODEL_ID, "name": "m", "status": "PENDING"}}
     ).encode()
 
-    async def send(self, method: str, path: str, **_: Any) -> Response:
-        return Response(200, {}, self.body, method, self.base_url + path)
+    async def send(self, request: Request, timeout: float) -> Answer:
+        return Answer(request.method, request.url, 200, {}, self.body)
 
 
 async def measure_memory(count: int) -> list[list[str]]:
@@ -297,10 +316,17 @@ async def measure_memory(count: int) -> list[list[str]]:
         lambda: [asyncio.ensure_future(asyncio.sleep(3600)) for _ in range(count)]
     )
     client = leo.LeonardoClient(KEY)
-    options = CallOptions(
+    policy = Policy(
         timeout=60, max_retries=2, clock=time.monotonic, sleep=asyncio.sleep
     )
-    client._setup(PendingTransport(), options, 16)  # type: ignore[arg-type]
+    caller = Caller(
+        PendingTransport(),  # type: ignore[arg-type]
+        Slots(16),
+        "https://api.invalid/v1",
+        HEADERS,
+        policy,
+    )
+    client._bind(caller)
     waits = await footprint(
         lambda: [
             asyncio.ensure_future(

@@ -35,11 +35,33 @@ def model(index: int) -> dict[str, object]:
 
 
 ONE = json.dumps({"custom_models_by_pk": model(0)}).encode()
+PLATFORM = json.dumps(
+    {
+        "custom_models": [
+            {
+                "id": str(uuid.UUID(int=100 + i, version=4)),
+                "name": f"platform model {i}",
+                "description": "a public model of the catalogue",
+                "nsfw": False,
+                "featured": i < 4,
+                "generated_image": {
+                    "id": str(uuid.UUID(int=200 + i, version=4)),
+                    "url": f"https://cdn.leonardo.ai/samples/{i}.jpg",
+                },
+            }
+            for i in range(8)
+        ]
+    }
+).encode()
 MANY = json.dumps({"custom_models": [model(i) for i in range(10_000)]}).encode()
 
 
 async def one(request: web.Request) -> web.Response:
     return web.Response(body=ONE, content_type="application/json")
+
+
+async def platform(request: web.Request) -> web.Response:
+    return web.Response(body=PLATFORM, content_type="application/json")
 
 
 async def many(request: web.Request) -> web.Response:
@@ -50,6 +72,7 @@ def main() -> None:
     app = web.Application()
     app.router.add_get("/api/rest/v1/models/user/{user_id}", many)
     app.router.add_get("/api/rest/v1/models/{id}", one)
+    app.router.add_get("/api/rest/v1/platformModels", platform)
     web.run_app(
         app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None
     )

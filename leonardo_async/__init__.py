@@ -11,7 +11,7 @@ Example::
         model = await client.wait_for_training(job.custom_model_id)
 """
 
-from ._client import LeonardoClient
+from ._client import LeonardoClient, WithRawResponse
 from ._data import (
     Cost,
     CostUnit,
@@ -27,7 +27,6 @@ from ._data import (
     TrainingJob,
     User,
 )
-from ._datasets import Datasets
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -45,8 +44,7 @@ from ._errors import (
     TrainingOutcomeUnknownError,
     TrainingTimeoutError,
 )
-from ._models import Models
-from ._users import Users
+from ._resources import Datasets, Models, RawResponse, Users
 from ._version import __version__
 
 __all__ = [
@@ -72,6 +70,7 @@ __all__ = [
     "PermissionDeniedError",
     "PlatformModel",
     "RateLimitError",
+    "RawResponse",
     "ResponseValidationError",
     "SdVersion",
     "ServerError",
@@ -82,5 +81,6 @@ __all__ = [
     "TrainingTimeoutError",
     "User",
     "Users",
+    "WithRawResponse",
     "__version__",
 ]

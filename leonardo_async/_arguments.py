@@ -1,8 +1,9 @@
-"""Checks of the caller's arguments, made before any request is sent."""
+"""The caller's arguments: checks made before any request is sent, and callbacks."""
 
 from __future__ import annotations
 
 import enum
+import inspect
 import ipaddress
 import math
 import re
@@ -159,3 +160,21 @@ def check_url(url: object, argument: str) -> str:
             "clear text; use https (plain http is only allowed to a loopback host)"
         )
     return url
+
+
+def check_callback(value: object, argument: str) -> None:
+    """Check that ``value`` is ``None`` or callable.
+
+    Raises:
+        TypeError: It is neither.
+    """
+    if value is not None and not callable(value):
+        raise TypeError(f"{argument} must be callable or None")
+
+
+async def call_back(callback: Any, *args: Any) -> None:
+    """Call the user's ``callback(*args)`` if set, awaiting it if it is async."""
+    if callback is not None:
+        result = callback(*args)
+        if inspect.isawaitable(result):
+            await result

@@ -15,11 +15,16 @@ import aiohttp
 from . import _waiting
 from ._arguments import check_count, check_id, check_positive, check_url
 from ._data import CustomModel
-from ._datasets import Datasets
-from ._models import Models
-from ._retry import CallOptions
-from ._transport import Transport
-from ._users import Users
+from ._http import Policy, Slots, Transport
+from ._resources import (
+    Caller,
+    Datasets,
+    Models,
+    RawDatasets,
+    RawModels,
+    RawUsers,
+    Users,
+)
 from ._version import __version__
 
 DEFAULT_BASE_URL = "https://cloud.leonardo.ai/api/rest/v1"
@@ -42,6 +47,28 @@ def check_base_url(base_url: object) -> str:
     if parts.query or parts.fragment:
         raise ValueError(f"base_url must not have a query or fragment: {url!r}")
     return url.rstrip("/")
+
+
+class WithRawResponse:
+    """``client.with_raw_response``: the resources, each call giving a ``RawResponse``.
+
+    ``await client.with_raw_response.models.get(model_id)`` makes the same
+    call as ``client.models.get(model_id)`` and returns the answer as
+    received (status, headers, elapsed, method, URL, body); its ``parse()``
+    gives the ``CustomModel``.
+    """
+
+    models: RawModels
+    """The raw form of ``client.models``."""
+    users: RawUsers
+    """The raw form of ``client.users``."""
+    datasets: RawDatasets
+    """The raw form of ``client.datasets``."""
+
+    def __init__(self, client: LeonardoClient) -> None:
+        self.models = RawModels(client.models)
+        self.users = RawUsers(client.users)
+        self.datasets = RawDatasets(client.datasets)
 
 
 class LeonardoClient:
@@ -100,41 +127,37 @@ class LeonardoClient:
         base_url = check_base_url(base_url)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")
-        transport = Transport(
-            base_url=base_url,
-            headers={
-                "Authorization": f"Bearer {api_key.strip()}",
-                "Accept": "application/json",
-                "User-Agent": USER_AGENT,
-            },
-            max_concurrency=check_count(max_concurrency, "max_concurrency", minimum=1),
-            session=session,
+        limit = check_count(max_concurrency, "max_concurrency", minimum=1)
+        policy = Policy(
+            timeout=check_positive(timeout, "timeout"),
+            max_retries=check_count(max_retries, "max_retries", minimum=0),
+            clock=time.monotonic,
+            sleep=asyncio.sleep,
         )
-        self._setup(
-            transport,
-            CallOptions(
-                timeout=check_positive(timeout, "timeout"),
-                max_retries=check_count(max_retries, "max_retries", minimum=0),
-                clock=time.monotonic,
-                sleep=asyncio.sleep,
-            ),
-            max_concurrency,
-        )
+        headers = {
+            "Authorization": f"Bearer {api_key.strip()}",
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        }
+        transport = Transport(max_connections=limit, session=session)
+        self._bind(Caller(transport, Slots(limit), base_url, headers, policy))
 
-    def _setup(
-        self, transport: Transport, options: CallOptions, max_concurrency: int
-    ) -> None:
-        self._transport = transport
-        self._options = options
-        self._max_concurrency = max_concurrency
-        self.users = Users(transport, options)
-        self.datasets = Datasets(transport, options)
-        self.models = Models(transport, options, self.users)
+    def _bind(self, caller: Caller) -> None:
+        self._caller = caller
+        self._options = caller.policy
+        self.users = Users(caller)
+        self.datasets = Datasets(caller)
+        self.models = Models(caller, self.users)
+
+    @property
+    def with_raw_response(self) -> WithRawResponse:
+        """The resources in raw form: each call returns a ``RawResponse``."""
+        return WithRawResponse(self)
 
     @property
     def base_url(self) -> str:
         """The API root every path is appended to."""
-        return self._transport.base_url
+        return self._caller.base_url
 
     @property
     def timeout(self) -> float:
@@ -167,19 +190,22 @@ class LeonardoClient:
         if max_retries is not None:
             count = check_count(max_retries, "max_retries", minimum=0)
             options = options._replace(max_retries=count)
+        return self._copy(options)
+
+    def _copy(self, policy: Policy) -> LeonardoClient:
         copy = object.__new__(LeonardoClient)
-        copy._setup(self._transport, options, self._max_concurrency)
+        copy._bind(self._caller.with_policy(policy))
         return copy
 
     def __repr__(self) -> str:
         return (
             f"LeonardoClient(base_url={self.base_url!r}, timeout={self.timeout:g}, "
             f"max_retries={self.max_retries}, "
-            f"max_concurrency={self._max_concurrency})"
+            f"max_concurrency={self._caller.slots.limit})"
         )
 
     async def __aenter__(self) -> LeonardoClient:
-        if self._transport.closed:
+        if self._caller.transport.closed:
             raise RuntimeError("this LeonardoClient is closed; open a new one")
         return self
 
@@ -193,7 +219,7 @@ class LeonardoClient:
 
     async def aclose(self) -> None:
         """Close the client's session (a borrowed one stays open); safe to repeat."""
-        await self._transport.aclose()
+        await self._caller.transport.aclose()
 
     async def wait_for_training(
         self,
@@ -230,17 +256,11 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_id(model_id, "model_id")
-        numbers = _waiting.check_wait_arguments(
+        schedule = _waiting.check_wait_arguments(
             timeout, poll_interval, max_poll_interval, on_status
         )
         return await _waiting.wait_for_one(
-            self.models,
-            self._options,
-            model_id,
-            timeout=numbers[0],
-            poll_interval=numbers[1],
-            max_poll_interval=numbers[2],
-            on_status=on_status,
+            self.models, self._options, model_id, schedule, on_status
         )
 
     async def wait_for_trainings(
@@ -283,7 +303,7 @@ class LeonardoClient:
         ids = _waiting.check_ids(model_ids)
         if user_id is not None:
             check_id(user_id, "user_id")
-        numbers = _waiting.check_wait_arguments(
+        schedule = _waiting.check_wait_arguments(
             timeout, poll_interval, max_poll_interval, on_status
         )
         if not ids:
@@ -292,10 +312,8 @@ class LeonardoClient:
             self.models,
             self._options,
             ids,
+            schedule,
             user_id=user_id,
-            timeout=numbers[0],
-            poll_interval=numbers[1],
-            max_poll_interval=numbers[2],
             on_status=on_status,
         )
 
@@ -329,14 +347,7 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_id(model_id, "model_id")
-        numbers = _waiting.check_wait_arguments(
+        schedule = _waiting.check_wait_arguments(
             timeout, poll_interval, max_poll_interval, None
         )
-        return _waiting.watch(
-            self.models,
-            self._options,
-            model_id,
-            timeout=numbers[0],
-            poll_interval=numbers[1],
-            max_poll_interval=numbers[2],
-        )
+        return _waiting.watch(self.models, self._options, model_id, schedule)

@@ -1,7 +1,10 @@
 """The data classes and enums the API's answers are turned into.
 
-Frozen attrs classes with no behaviour. Enum-typed attributes are typed
-``Enum | str``: a value the SDK does not know yet is kept as the plain string.
+Frozen attrs classes with no behaviour. Each has an identity (``id``, or the
+job's id) that an answer must carry; every other attribute is optional and is
+``None`` when the answer omits it or sends a value that does not fit.
+Enum-typed attributes are typed ``Enum | str``: a value the SDK does not know
+yet is kept as the plain string.
 """
 
 from __future__ import annotations
@@ -106,7 +109,7 @@ class PlatformModel:
     """
 
     id: str
-    name: str
+    name: str | None = None
     description: str | None = None
     nsfw: bool | None = None
     featured: bool | None = None
@@ -134,7 +137,7 @@ class CustomModel:
     """
 
     id: str
-    name: str
+    name: str | None = None
     description: str | None = None
     instance_prompt: str | None = None
     model_width: int | None = None
@@ -187,9 +190,9 @@ class User:
         subscription_gpt_tokens: The plan's GPT token balance.
         subscription_model_tokens: The model training token balance.
         api_concurrency_slots: How many API jobs may run at once.
-        api_paid_tokens: The paid API token balance.
+        api_paid_tokens: The paid API token balance (may be fractional).
         api_subscription_tokens: The API subscription token balance.
-        paid_tokens: The paid token balance.
+        paid_tokens: The paid token balance (may be fractional).
         api_plan_token_renewal_date: When the API plan's tokens renew.
     """
 
@@ -200,9 +203,9 @@ class User:
     subscription_gpt_tokens: int | None = None
     subscription_model_tokens: int | None = None
     api_concurrency_slots: int | None = None
-    api_paid_tokens: int | None = None
+    api_paid_tokens: float | None = None
     api_subscription_tokens: int | None = None
-    paid_tokens: int | None = None
+    paid_tokens: float | None = None
     api_plan_token_renewal_date: datetime | None = None
 
 
@@ -231,11 +234,11 @@ class Dataset:
         description: Its description.
         created_at: When it was created, aware UTC.
         updated_at: When it last changed, aware UTC.
-        images: Its images.
+        images: Its images (empty when the answer's list cannot be read).
     """
 
     id: str
-    name: str
+    name: str | None = None
     description: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None

@@ -1,4 +1,4 @@
-"""Every exception the SDK raises about the API, and the status-to-class mapping.
+"""Every exception the SDK raises about the API.
 
 The tree::
 
@@ -18,19 +18,17 @@ The tree::
     ├── TrainingFailedError           the model reached FAILED
     └── TrainingTimeoutError          also a TimeoutError
 
+Which status becomes which class is decided in one place, ``_wire``'s
+``status_error``; aiohttp's failures become connection errors in one place,
+``_http``'s transport.
+
 Misuse of an argument is not an API error: it stays ``ValueError`` or
 ``TypeError`` and is raised before any request is sent.
 """
 
 from __future__ import annotations
 
-import email.utils
-import html
-import json
-import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -237,117 +235,3 @@ class TrainingTimeoutError(LeonardoError, TimeoutError):
         super().__init__(f"training still not finished after {timeout:g}s: {ids}")
         self.model = model
         self.pending_ids = list(pending_ids)
-
-
-_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    422: BadRequestError,
-    429: RateLimitError,
-}
-
-#: The longest ``Retry-After`` the SDK sleeps for; a longer one is raised at once.
-MAX_RETRY_AFTER = 60.0
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Read a ``Retry-After`` header: delta seconds or an HTTP date.
-
-    Args:
-        value: The header's value, or ``None`` when absent.
-        now: The current time, for an HTTP date; defaults to the wall clock.
-
-    Returns:
-        Seconds to wait (never negative), or ``None`` when absent or unreadable.
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now or datetime.now(timezone.utc)
-    return max(0.0, (when - now).total_seconds())
-
-
-def status_error(
-    status: int,
-    body: bytes,
-    headers: Mapping[str, str],
-    *,
-    method: str,
-    url: str,
-) -> APIStatusError:
-    """Build the exception for an error response; the one status-to-class mapping.
-
-    Args:
-        status: The HTTP status (anything that is not a 2xx).
-        body: The raw body; JSON ``{"error", "code"}`` or anything else.
-        headers: The response headers.
-        method: The request's HTTP method.
-        url: The request's URL.
-
-    Returns:
-        An instance of the most specific ``APIStatusError`` subclass.
-    """
-    message, code = _read_error_body(body)
-    if message is None:
-        message = _describe(status, body)
-    cls = _STATUS_CLASSES.get(status)
-    if cls is None:
-        cls = ServerError if status >= 500 else APIStatusError
-    kwargs: dict[str, Any] = {
-        "status": status,
-        "code": code,
-        "body": body,
-        "headers": headers,
-        "method": method,
-        "url": url,
-    }
-    if cls is RateLimitError:
-        kwargs["retry_after"] = parse_retry_after(headers.get("Retry-After"))
-    return cls(message, **kwargs)
-
-
-# S3 answers errors as <Error><Code>...</Code><Message>...</Message></Error>.
-_XML_CODE = re.compile(rb"<Code>([^<]*)</Code>")
-_XML_MESSAGE = re.compile(rb"<Message>([^<]*)</Message>")
-
-
-def _read_error_body(body: bytes) -> tuple[str | None, str | None]:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        if b"<Error>" in body:
-            return _xml_text(_XML_MESSAGE, body), _xml_text(_XML_CODE, body)
-        return None, None
-    if not isinstance(data, dict):
-        return None, None
-    message = data.get("error") or data.get("message")
-    code = data.get("code")
-    return (
-        str(message) if message is not None else None,
-        str(code) if code is not None else None,
-    )
-
-
-def _xml_text(pattern: re.Pattern[bytes], body: bytes) -> str | None:
-    found = pattern.search(body)
-    return html.unescape(found[1].decode("utf-8", "replace")) if found else None
-
-
-def _describe(status: int, body: bytes) -> str:
-    try:
-        phrase = HTTPStatus(status).phrase
-    except ValueError:
-        phrase = "HTTP error"
-    return f"{phrase} (body starts {excerpt(body)!r})" if body else phrase

@@ -35,10 +35,7 @@ class FakeTime:
 
 def with_time(client: LeonardoClient, time: FakeTime) -> LeonardoClient:
     """A sibling of ``client`` that reads ``time``'s clock and sleeps its sleep."""
-    copy = client.with_options()
-    options = copy._options._replace(clock=time.clock, sleep=time.sleep)
-    copy._setup(copy._transport, options, copy._max_concurrency)
-    return copy
+    return client._copy(client._options._replace(clock=time.clock, sleep=time.sleep))
 
 
 @pytest.fixture

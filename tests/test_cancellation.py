@@ -16,10 +16,17 @@ from leonardo_async.testing import FakeLeonardo
 from .conftest import MODEL_ID, leftover_tasks, until
 
 
-def acquired(client: leo.LeonardoClient) -> int:
-    session = client._transport._session
-    assert session is not None and session.connector is not None
-    return len(session.connector._acquired)  # type: ignore[attr-defined]
+async def assert_all_free(
+    client: leo.LeonardoClient, fake: FakeLeonardo, slots: int = 16
+) -> None:
+    """Every slot and connection came back: ``slots`` calls fly at once."""
+    fake.inject_fault("GET", "/me", delay=0.2, times=slots)
+    before = len(fake.requests)
+    await asyncio.wait_for(
+        asyncio.gather(*(client.users.me() for _ in range(slots))), 5
+    )
+    assert len(fake.requests) - before == slots
+    assert fake.max_in_flight >= slots
 
 
 async def cancel_soon(task: asyncio.Task[object], after: float = 0.05) -> None:
@@ -36,9 +43,8 @@ async def test_cancel_while_waiting_for_headers(
     task = asyncio.create_task(client.models.get(MODEL_ID))
     await until(lambda: fake.requests)
     await cancel_soon(task)
-    assert acquired(client) == 0
     assert leftover_tasks() == set()
-    assert client._transport._semaphore._value == 16  # the slot came back
+    await assert_all_free(client, fake)  # the slot and connection came back
 
 
 async def test_cancel_while_sleeping_before_a_retry(
@@ -49,8 +55,9 @@ async def test_cancel_while_sleeping_before_a_retry(
     await until(lambda: fake.requests)
     await cancel_soon(task)
     assert len(fake.requests) == 1
-    assert acquired(client) == 0
     assert leftover_tasks() == set()
+    fake.clear_faults()
+    await assert_all_free(client, fake)
 
 
 async def test_cancel_while_waiting_for_a_slot(fake: FakeLeonardo) -> None:
@@ -64,8 +71,7 @@ async def test_cancel_while_waiting_for_a_slot(fake: FakeLeonardo) -> None:
         await cancel_soon(queued, 0.02)
         assert await busy  # the slot holder is unharmed
         assert [r.path for r in fake.requests] == ["/platformModels"]
-        assert client._transport._semaphore._value == 1
-        await client.models.list_platform()  # and the slot is free again
+        await assert_all_free(client, fake, 1)  # and the slot is free again
     assert leftover_tasks() == set()
 
 
@@ -83,7 +89,7 @@ async def test_a_slot_wait_beyond_the_budget_times_out_unsent(
         assert caught.value.request_sent is False
         assert "slot" in str(caught.value)
         await busy
-        assert client._transport._semaphore._value == 1
+        await assert_all_free(client, fake, 1)
 
 
 @pytest.fixture
@@ -108,10 +114,17 @@ async def stalling_server() -> AsyncIterator[str]:
 
 
 async def test_cancel_while_reading_the_body(stalling_server: str) -> None:
-    async with leo.LeonardoClient("key", base_url=stalling_server) as client:
+    async with leo.LeonardoClient(
+        "key", base_url=stalling_server, max_concurrency=1
+    ) as client:
         task = asyncio.create_task(client.models.list_platform())
         await cancel_soon(task, 0.2)
-        assert acquired(client) == 0
+        # The one slot and the one connection came back: the next call is
+        # sent, and stalls in its turn.
+        with pytest.raises(leo.APITimeoutError) as caught:
+            await client.with_options(timeout=0.3).models.list_platform()
+        assert caught.value.request_sent is True
+        assert "slot" not in str(caught.value)
     assert leftover_tasks() == set()
 
 
@@ -155,10 +168,15 @@ def unanswered_port() -> Iterator[int]:
 
 async def test_cancel_while_connecting(unanswered_port: int) -> None:
     base_url = f"http://127.0.0.1:{unanswered_port}"
-    async with leo.LeonardoClient("key", base_url=base_url) as client:
+    async with leo.LeonardoClient(
+        "key", base_url=base_url, max_concurrency=1
+    ) as client:
         task = asyncio.create_task(client.models.list_platform())
         await cancel_soon(task, 0.2)
-        assert client._transport._semaphore._value == 16
+        # The slot came back: the next call tries to connect in its turn.
+        with pytest.raises(leo.APITimeoutError) as caught:
+            await client.with_options(timeout=0.3).models.list_platform()
+        assert "connecting" in str(caught.value)
     assert leftover_tasks() == set()
 
 

@@ -432,7 +432,7 @@ def test_the_live_view_renders_a_row_per_model() -> None:
     import io
 
     from leonardo_async import CustomModel, JobStatus
-    from leonardo_async._console import Progress
+    from leonardo_async._cli._console import Progress
 
     out = io.StringIO()
     with Progress(out, live=True, names={MODEL_ID: "cats"}) as progress:
@@ -453,7 +453,7 @@ def test_without_rich_progress_is_plain_lines(monkeypatch: pytest.MonkeyPatch) -
     import io
 
     from leonardo_async import CustomModel, JobStatus
-    from leonardo_async._console import Progress
+    from leonardo_async._cli._console import Progress
 
     monkeypatch.setitem(sys.modules, "rich.live", None)
     out = io.StringIO()
@@ -584,7 +584,7 @@ def test_train_from_a_folder_of_images(
 def test_upload_progress_bar_on_a_terminal() -> None:
     import io
 
-    from leonardo_async._console import UploadProgress
+    from leonardo_async._cli._console import UploadProgress
 
     out = io.StringIO()
     with UploadProgress(out, live=True, total=2) as progress:

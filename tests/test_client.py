@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
 
 import leonardo_async as leo
+from leonardo_async._http import Transport
+from leonardo_async._wire import Request, Safety
 from leonardo_async.testing import FakeLeonardo
 
 from .conftest import MODEL_ID
@@ -85,9 +89,31 @@ def test_bad_settings(kwargs: dict[str, object], error: type[Exception]) -> None
         leo.LeonardoClient(KEY, **kwargs)  # type: ignore[arg-type]
 
 
-def test_construction_needs_no_event_loop_and_repr_hides_the_key() -> None:
+class SessionRecorder:
+    """Stands in for ``aiohttp.ClientSession``, keeping every session made."""
+
+    def __init__(self) -> None:
+        self.made: list[aiohttp.ClientSession] = []
+        self._real = aiohttp.ClientSession
+
+    def __call__(self, *args: Any, **kwargs: Any) -> aiohttp.ClientSession:
+        session = self._real(*args, **kwargs)
+        self.made.append(session)
+        return session
+
+
+@pytest.fixture
+def sessions(monkeypatch: pytest.MonkeyPatch) -> SessionRecorder:
+    recorder = SessionRecorder()
+    monkeypatch.setattr(aiohttp, "ClientSession", recorder)
+    return recorder
+
+
+def test_construction_needs_no_event_loop_and_repr_hides_the_key(
+    sessions: SessionRecorder,
+) -> None:
     client = leo.LeonardoClient(KEY, timeout=5, max_retries=1, max_concurrency=3)
-    assert client._transport._session is None
+    assert sessions.made == []
     text = repr(client)
     assert KEY not in text
     assert text == (
@@ -96,12 +122,15 @@ def test_construction_needs_no_event_loop_and_repr_hides_the_key() -> None:
     )
 
 
-async def test_session_is_made_lazily_and_closed(fake: FakeLeonardo) -> None:
+async def test_session_is_made_lazily_and_closed(
+    fake: FakeLeonardo, sessions: SessionRecorder
+) -> None:
     client = leo.LeonardoClient(fake.api_key, base_url=fake.base_url)
-    assert client._transport._session is None
+    assert sessions.made == []
     await client.models.list_platform()
-    session = client._transport._session
-    assert session is not None and not session.closed
+    await client.models.list_platform()
+    (session,) = sessions.made
+    assert not session.closed
     await client.aclose()
     assert session.closed
     await client.aclose()  # twice is fine
@@ -164,7 +193,7 @@ async def test_a_wrong_key_is_an_authentication_error_without_the_key(
 
 
 async def test_with_options_shares_the_session_and_the_limit(
-    fake: FakeLeonardo,
+    fake: FakeLeonardo, sessions: SessionRecorder
 ) -> None:
     async with leo.LeonardoClient(
         fake.api_key, base_url=fake.base_url, max_concurrency=3
@@ -175,7 +204,8 @@ async def test_with_options_shares_the_session_and_the_limit(
         assert fast.base_url == client.base_url
         assert client.with_options().timeout == 60.0
         await fast.models.list_platform()
-        assert fast._transport._session is client._transport._session
+        await client.models.list_platform()
+        assert len(sessions.made) == 1
         assert "max_concurrency=3" in repr(fast)
         with pytest.raises(ValueError, match="timeout"):
             client.with_options(timeout=-1)
@@ -259,3 +289,20 @@ async def test_a_slow_answer_is_a_timeout(fake: FakeLeonardo) -> None:
             await client.models.list_platform()
     assert caught.value.request_sent is True
     assert isinstance(caught.value, leo.APIConnectionError)
+
+
+async def test_the_transport_returns_any_status_as_an_answer(
+    fake: FakeLeonardo,
+) -> None:
+    fake.inject_fault("GET", "/me", status=503, retry_after=3)
+    transport = Transport(max_connections=1, session=None)
+    request = Request(
+        "GET", f"{fake.base_url}/me", {"Authorization": "x"}, Safety.REPEATABLE
+    )
+    try:
+        answer = await transport.send(request, 5.0)
+    finally:
+        await transport.aclose()
+    assert (answer.method, answer.url, answer.status) == ("GET", request.url, 503)
+    assert answer.headers["Retry-After"] == "3"
+    assert json.loads(answer.body)["error"] == "injected fault"

@@ -40,16 +40,21 @@ async def test_me_and_list_mine(client: leo.LeonardoClient, fake: FakeLeonardo) 
 
 
 @pytest.mark.parametrize(
-    "body",
-    ['{"user_details": []}', '{"user_details": [{"user": null}]}', '{"nothing": 1}'],
+    ("body", "path"),
+    [
+        ('{"user_details": []}', "$.user_details[0].user"),
+        ('{"user_details": [{"user": null}]}', "$.user_details[0].user"),
+        ('{"user_details": [{"user": {"name": "x"}}]}', "$.user_details[0].user.id"),
+        ('{"nothing": 1}', "$.user_details"),
+    ],
 )
 async def test_me_without_a_user_does_not_fit(
-    client: leo.LeonardoClient, fake: FakeLeonardo, body: str
+    client: leo.LeonardoClient, fake: FakeLeonardo, body: str, path: str
 ) -> None:
     fake.inject_fault("GET", "/me", body=body)
     with pytest.raises(leo.ResponseValidationError) as caught:
         await client.users.me()
-    assert caught.value.path == "$.user_details[0].user"
+    assert caught.value.path == path
 
 
 async def test_create_get_delete(

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import leonardo_async as leo
-from leonardo_async._demo import sample_png
+from leonardo_async._cli._demo import sample_png
 from leonardo_async.testing import FakeLeonardo
 
 from .conftest import DATASET_ID, ThreadedFake

@@ -6,9 +6,23 @@ from datetime import datetime, timezone
 import pytest
 
 import leonardo_async as leo
-from leonardo_async._errors import parse_retry_after, status_error
+from leonardo_async._wire import Answer, parse_retry_after
+from leonardo_async._wire import status_error as error_for
 
 URL = "https://cloud.leonardo.ai/api/rest/v1/models"
+
+
+def status_error(
+    status: int, body: bytes, headers: dict[str, str], *, method: str, url: str
+) -> leo.APIStatusError:
+    return error_for(Answer(method, url, status, headers, body))
+
+
+def test_an_error_body_nested_too_deep_is_no_crash() -> None:
+    deep = b'{"error": ' * 5000 + b"1" + b"}" * 5000
+    error = status_error(500, deep, {}, method="POST", url=URL)
+    assert type(error) is leo.ServerError
+    assert error.body == deep
 
 
 def error_body(message: str = "nope", code: str = "access-denied") -> bytes:

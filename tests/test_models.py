@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 import leonardo_async as leo
-from leonardo_async._models import build_training_body
+from leonardo_async._resources import build_training_body
 from leonardo_async.testing import FakeLeonardo
 
 from .conftest import DATASET_ID, MODEL_ID, USER_ID, paths
@@ -131,7 +131,8 @@ async def test_unknown_id_is_not_found_though_the_status_is_200(
     with pytest.raises(leo.NotFoundError) as caught:
         await client.models.get(MODEL_ID)
     assert caught.value.status == 200
-    assert "custom_models_by_pk is null" in str(caught.value)
+    assert "no custom model with this id" in str(caught.value)
+    assert "custom_models_by_pk" not in str(caught.value)  # no wire names
     with pytest.raises(leo.NotFoundError):
         await client.models.delete(MODEL_ID)
 

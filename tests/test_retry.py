@@ -9,16 +9,15 @@ from typing import Any
 import pytest
 
 import leonardo_async as leo
-from leonardo_async._errors import status_error
-from leonardo_async._models import Models
-from leonardo_async._retry import (
-    CallOptions,
+from leonardo_async._http import (
+    Policy,
+    Slots,
     is_transient,
     may_have_reached_server,
     never_reached_server,
 )
-from leonardo_async._transport import Response
-from leonardo_async._users import Users
+from leonardo_async._resources import Caller, Models, Users
+from leonardo_async._wire import Answer, Request, Safety, status_error
 from leonardo_async.testing import FakeLeonardo
 
 from .conftest import DATASET_ID, MODEL_ID, FakeTime, paths, with_time
@@ -29,12 +28,12 @@ MODEL_BODY = {"custom_models_by_pk": {"id": MODEL_ID, "name": "m", "status": "PE
 JOB_BODY = {"sdTrainingJob": {"customModelId": MODEL_ID}}
 
 
-def ok(body: Any, method: str = "GET") -> Response:
-    return Response(200, {}, json.dumps(body).encode(), method, BASE)
+def ok(body: Any, method: str = "GET") -> Answer:
+    return Answer(method, BASE, 200, {}, json.dumps(body).encode())
 
 
 def status(code: int, headers: dict[str, str] | None = None) -> leo.APIStatusError:
-    return status_error(code, b'{"error": "e"}', headers or {}, method="GET", url=BASE)
+    return status_error(Answer("GET", BASE, code, headers or {}, b'{"error": "e"}'))
 
 
 def unsent() -> leo.APIConnectionError:
@@ -56,20 +55,15 @@ class ScriptedTransport:
 
     def __init__(self, *outcomes: Any) -> None:
         self.outcomes = list(outcomes)
-        self.calls: list[tuple[str, str, float, bool]] = []
+        self.calls: list[tuple[str, str, float, Safety]] = []
 
-    async def send(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: bytes | None = None,
-        timeout: float,
-        resend_safe: bool = True,
-        **_: object,
-    ) -> Response:
-        self.calls.append((method, path, timeout, resend_safe))
+    async def send(self, request: Request, timeout: float) -> Answer:
+        self.calls.append((request.method, request.url, timeout, request.safety))
         outcome = self.outcomes.pop(0)
+        if isinstance(outcome, leo.APIStatusError):  # the server's answer
+            return Answer(
+                request.method, request.url, outcome.status, outcome.headers, b"{}"
+            )
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
@@ -82,10 +76,11 @@ def models(
     max_retries: int = 2,
     timeout: float = 60.0,
 ) -> Models:
-    options = CallOptions(
+    options = Policy(
         timeout=timeout, max_retries=max_retries, clock=time.clock, sleep=time.sleep
     )
-    return Models(transport, options, Users(transport, options))  # type: ignore[arg-type]
+    caller = Caller(transport, Slots(16), BASE, {}, options)  # type: ignore[arg-type]
+    return Models(caller, Users(caller))
 
 
 def test_policy_predicates() -> None:
@@ -234,7 +229,7 @@ async def test_retry_after_beyond_the_budget_is_raised_at_once(
 
 async def test_the_timeout_bounds_the_whole_call(fake_time: FakeTime) -> None:
     class SlowTransport(ScriptedTransport):
-        async def send(self, *args: Any, **kwargs: Any) -> Response:
+        async def send(self, *args: Any, **kwargs: Any) -> Answer:
             fake_time.now += 4.0  # each attempt takes 4 seconds
             return await super().send(*args, **kwargs)
 
@@ -250,7 +245,7 @@ async def test_the_timeout_bounds_the_whole_call(fake_time: FakeTime) -> None:
 
 async def test_no_attempt_without_budget_left(fake_time: FakeTime) -> None:
     class SlowTransport(ScriptedTransport):
-        async def send(self, *args: Any, **kwargs: Any) -> Response:
+        async def send(self, *args: Any, **kwargs: Any) -> Answer:
             fake_time.now += 10.0
             return await super().send(*args, **kwargs)
 
@@ -315,7 +310,7 @@ async def test_delete_found_gone_after_an_ambiguous_attempt_counts_as_deleted(
     for first in (lost(), read_timeout(), status(502)):
         transport = ScriptedTransport(first, gone)
         assert await models(transport, fake_time).delete(MODEL_ID) == MODEL_ID
-        assert transport.calls[0][3] is False, "aiohttp must not resend a DELETE"
+        assert transport.calls[0][3] is Safety.DELETING, "aiohttp must not resend it"
 
 
 async def test_delete_not_found_without_an_ambiguous_attempt_is_not_found(

@@ -79,19 +79,14 @@ async def test_soak() -> None:
     started = time.monotonic()
 
     async with FakeLeonardo(training_seconds=0.05) as fake:
-        client = leo.LeonardoClient(
+        base = leo.LeonardoClient(
             fake.api_key,
             base_url=fake.base_url,
             timeout=0.5,
             max_retries=2,
             max_concurrency=MAX_CONCURRENCY,
         )
-        options = client._options
-        client._setup(
-            client._transport,
-            type(options)(options.timeout, options.max_retries, options.clock, no_wait),
-            MAX_CONCURRENCY,
-        )
+        client = base._copy(base._options._replace(sleep=no_wait))
         known_ids: list[str] = [fake.add_model() for _ in range(20)]
 
         def maybe_fault(method: str, path: str) -> None:

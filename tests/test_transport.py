@@ -258,8 +258,9 @@ async def test_the_storage_request_is_exactly_this(
     [slot] = mocked.requests[("POST", URL(f"{BASE}/datasets/{DATASET_ID}/upload"))]
     assert json.loads(slot.kwargs["data"]) == {"extension": "png"}
     [upload] = mocked.requests[("POST", URL(storage))]
+    # The storage gets the same user agent as the API, and nothing else.
     assert upload.kwargs["headers"] == {
-        "User-Agent": api._transport._headers["User-Agent"]
+        "User-Agent": slot.kwargs["headers"]["User-Agent"]
     }
     form = upload.kwargs["data"]
     names = [options["name"] for options, _, _ in form._fields]

@@ -6,7 +6,7 @@ import gc
 import pytest
 
 import leonardo_async as leo
-from leonardo_async._waiting import poll_delay
+from leonardo_async._waiting._polling import poll_delay
 from leonardo_async.testing import FakeLeonardo
 
 from .conftest import MODEL_ID, USER_ID, FakeTime, leftover_tasks, paths, until

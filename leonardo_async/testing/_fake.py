@@ -72,12 +72,14 @@ class RecordedRequest:
         path: The path below the API root (``/models/<id>``).
         headers: The request headers.
         json: The decoded JSON body, or ``None``.
+        query: The query parameters.
     """
 
     method: str
     path: str
     headers: Mapping[str, str]
     json: Any
+    query: Mapping[str, str] = attrs.Factory(dict)
 
 
 @attrs.frozen
@@ -430,7 +432,9 @@ class FakeLeonardo:
             except ValueError:
                 body = raw.decode("utf-8", "replace")
         self.requests.append(
-            RecordedRequest(request.method, path, dict(request.headers), body)
+            RecordedRequest(
+                request.method, path, dict(request.headers), body, dict(request.query)
+            )
         )
         fault = next((f for f in self._faults if f.matches(request.method, path)), None)
         if fault is not None:

@@ -17,14 +17,13 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from ._arguments import check_id, check_positive
-from ._callbacks import call_back
-from ._data import CustomModel, JobStatus
-from ._errors import LeonardoError, TrainingFailedError, TrainingTimeoutError
-from ._models import Models
-from ._retry import CallOptions, is_transient
+from .._arguments import call_back, check_callback, check_id, check_positive
+from .._data import CustomModel, JobStatus
+from .._errors import LeonardoError, TrainingFailedError, TrainingTimeoutError
+from .._http import Policy, is_transient
+from .._resources import Models
 
 #: What ``on_status`` may be: a plain or an async callable taking the model.
 StatusCallback = Callable[[CustomModel], Awaitable[Any] | Any]
@@ -45,10 +44,24 @@ def is_terminal(model: CustomModel) -> bool:
     return model.status in TERMINAL
 
 
+class WaitSchedule(NamedTuple):
+    """How long one wait lasts and how often it polls.
+
+    Attributes:
+        timeout: Seconds to wait at most.
+        poll_interval: The first pause between polls.
+        max_poll_interval: The longest pause between polls.
+    """
+
+    timeout: float
+    poll_interval: float
+    max_poll_interval: float
+
+
 def check_wait_arguments(
     timeout: object, poll_interval: object, max_poll_interval: object, on_status: object
-) -> tuple[float, float, float]:
-    """Check the arguments every wait shares; return the three numbers.
+) -> WaitSchedule:
+    """Check the arguments every wait shares; return its schedule.
 
     Raises:
         TypeError: A number is not a number, or ``on_status`` is not callable.
@@ -63,17 +76,12 @@ def check_wait_arguments(
             f"poll_interval ({poll_interval:g}) must not exceed "
             f"max_poll_interval ({max_poll_interval:g})"
         )
-    if on_status is not None and not callable(on_status):
-        raise TypeError("on_status must be callable or None")
-    return timeout, poll_interval, max_poll_interval
+    check_callback(on_status, "on_status")
+    return WaitSchedule(timeout, poll_interval, max_poll_interval)
 
 
 async def _pause(
-    options: CallOptions,
-    deadline: float,
-    poll: int,
-    poll_interval: float,
-    max_poll_interval: float,
+    options: Policy, deadline: float, poll: int, schedule: WaitSchedule
 ) -> bool:
     """Sleep before poll ``poll + 1``; ``False`` once the deadline has passed.
 
@@ -83,7 +91,7 @@ async def _pause(
     remaining = deadline - options.clock()
     if remaining <= 0:
         return False
-    delay = poll_delay(poll, poll_interval, max_poll_interval)
+    delay = poll_delay(poll, schedule.poll_interval, schedule.max_poll_interval)
     await options.sleep(min(delay, remaining))
     return True
 
@@ -100,12 +108,9 @@ async def _poll(models: Models, model_id: str) -> CustomModel | None:
 
 async def watch(
     models: Models,
-    options: CallOptions,
+    options: Policy,
     model_id: str,
-    *,
-    timeout: float,
-    poll_interval: float,
-    max_poll_interval: float,
+    schedule: WaitSchedule,
 ) -> AsyncGenerator[CustomModel, None]:
     """Yield the model at each status change; end after a terminal status.
 
@@ -113,7 +118,7 @@ async def watch(
         TrainingTimeoutError: ``timeout`` passed without a terminal status.
         LeonardoError: A poll failed with a status that is not transient.
     """
-    deadline = options.clock() + timeout
+    deadline = options.clock() + schedule.timeout
     last: CustomModel | None = None
     poll = 0
     while True:
@@ -125,30 +130,22 @@ async def watch(
             last = model
             if is_terminal(model):
                 return
-        if not await _pause(options, deadline, poll, poll_interval, max_poll_interval):
-            raise TrainingTimeoutError(timeout, pending_ids=[model_id], model=last)
+        if not await _pause(options, deadline, poll, schedule):
+            raise TrainingTimeoutError(
+                schedule.timeout, pending_ids=[model_id], model=last
+            )
 
 
 async def wait_for_one(
     models: Models,
-    options: CallOptions,
+    options: Policy,
     model_id: str,
-    *,
-    timeout: float,
-    poll_interval: float,
-    max_poll_interval: float,
+    schedule: WaitSchedule,
     on_status: StatusCallback | None,
 ) -> CustomModel:
     """Wait for one training; see ``LeonardoClient.wait_for_training``."""
     last: CustomModel | None = None
-    updates = watch(
-        models,
-        options,
-        model_id,
-        timeout=timeout,
-        poll_interval=poll_interval,
-        max_poll_interval=max_poll_interval,
-    )
+    updates = watch(models, options, model_id, schedule)
     try:
         async for model in updates:
             last = model
@@ -178,13 +175,11 @@ async def gather_all(awaitables: Iterable[Awaitable[Any]]) -> list[Any]:
 
 async def wait_for_many(
     models: Models,
-    options: CallOptions,
+    options: Policy,
     model_ids: Sequence[str],
+    schedule: WaitSchedule,
     *,
     user_id: str | None,
-    timeout: float,
-    poll_interval: float,
-    max_poll_interval: float,
     on_status: StatusCallback | None,
 ) -> list[CustomModel]:
     """Wait for a batch; see ``LeonardoClient.wait_for_trainings``."""
@@ -219,16 +214,14 @@ async def wait_for_many(
             if is_terminal(model):
                 pending.discard(model.id)
 
-    deadline = options.clock() + timeout
+    deadline = options.clock() + schedule.timeout
     poll = 0
     while pending:
         poll += 1
         await poll_round()
-        if pending and not await _pause(
-            options, deadline, poll, poll_interval, max_poll_interval
-        ):
+        if pending and not await _pause(options, deadline, poll, schedule):
             raise TrainingTimeoutError(
-                timeout, pending_ids=[i for i in unique if i in pending]
+                schedule.timeout, pending_ids=[i for i in unique if i in pending]
             )
     return [seen[i] for i in model_ids]
 

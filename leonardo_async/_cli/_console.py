@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from ._data import CustomModel
+from .._data import CustomModel
 
 
 def to_jsonable(value: Any) -> Any:
@@ -121,7 +121,8 @@ class Progress:
         status = str(model.status)
         self._status[model.id] = status
         self._changed[model.id] = time.monotonic()
-        self._names.setdefault(model.id, model.name)
+        if not self._names.get(model.id):  # seeded blank until the name is seen
+            self._names[model.id] = model.name or ""
         if self._live is None:
             elapsed = self._changed[model.id] - self._started
             print(

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from . import _retry
-from ._arguments import (
+from .._arguments import (
     check_bool,
     check_choice,
     check_id,
     check_optional_text,
     check_text,
 )
-from ._data import (
+from .._data import (
     CustomModel,
     CustomModelType,
     PlatformModel,
@@ -21,14 +19,9 @@ from ._data import (
     Strength,
     TrainingJob,
 )
-from ._envelopes import id_reader, list_reader, object_reader
-from ._errors import (
-    LeonardoError,
-    ResponseValidationError,
-    TrainingOutcomeUnknownError,
-)
-from ._retry import CallOptions
-from ._transport import Transport
+from .._errors import TrainingOutcomeUnknownError
+from .._wire import id_reader, list_reader, object_reader
+from ._base import Caller, ExtraBody, ExtraHeaders, ExtraQuery, extras
 from ._users import Users
 
 TRAINABLE_SD_VERSIONS = (SdVersion.V1_5, SdVersion.V2)
@@ -97,17 +90,18 @@ _read_training_job = object_reader("sdTrainingJob", TrainingJob)
 class Models:
     """The Models API: platform models, and training, reading and deleting yours.
 
-    Reached as ``client.models``; not constructed directly.
+    Reached as ``client.models``; not constructed directly. Every operation
+    also takes ``extra_headers=`` and ``extra_query=``, and ``train`` takes
+    ``extra_body=``: see "Per-call options" in the docs.
     """
 
-    def __init__(
-        self, transport: Transport, options: CallOptions, users: Users
-    ) -> None:
-        self._transport = transport
-        self._options = options
+    def __init__(self, caller: Caller, users: Users) -> None:
+        self._caller = caller
         self._users = users
 
-    async def list_platform(self) -> list[PlatformModel]:
+    async def list_platform(
+        self, *, extra_headers: ExtraHeaders = None, extra_query: ExtraQuery = None
+    ) -> list[PlatformModel]:
         """List the public platform models (``GET /platformModels``).
 
         Returns:
@@ -116,12 +110,11 @@ class Models:
         Raises:
             LeonardoError: The API could not be reached or refused the call.
         """
-        return await _retry.send(
-            self._transport,
+        return await self._caller.call(
             "GET",
             "/platformModels",
             _read_platform_models,
-            self._options,
+            options=extras(extra_headers, extra_query),
         )
 
     async def train(
@@ -136,12 +129,17 @@ class Models:
         resolution: int | None = None,
         sd_version: SdVersion | str | None = None,
         strength: Strength | str | None = None,
+        extra_headers: ExtraHeaders = None,
+        extra_query: ExtraQuery = None,
+        extra_body: ExtraBody = None,
     ) -> TrainingJob:
         """Start training a custom model (``POST /models``); this costs money.
 
         Only the arguments you set are sent; the server fills in the rest. The
         request is retried only when it provably never reached the server (or
-        the server answered 429), so one call never starts two trainings.
+        the server answered 429), so one call never starts two trainings. An
+        answer that carries the new model's id is a success, whatever else in
+        it cannot be read.
 
         Args:
             name: The model's name.
@@ -153,6 +151,9 @@ class Models:
             resolution: 512 or 768.
             sd_version: ``v1_5`` or ``v2``.
             strength: Training strength, for ``PIXEL_ART``.
+            extra_headers: Headers to add to the request.
+            extra_query: Query parameters to add to the request.
+            extra_body: JSON fields to add to the body (not ones set above).
 
         Returns:
             The job, whose ``custom_model_id`` you wait on.
@@ -161,8 +162,8 @@ class Models:
             ValueError: An argument has a value the API refuses.
             TypeError: An argument has the wrong type.
             TrainingOutcomeUnknownError: The request may have reached the server
-                but no usable answer came back (none, a 5xx, or a 200 that does
-                not fit); check ``list_for_user`` before training again.
+                but no usable answer came back (none, a 5xx, or a 200 without
+                the model's id); check ``list_for_user`` before training again.
             LeonardoError: The API refused the call or could not be reached.
         """
         body = build_training_body(
@@ -176,30 +177,27 @@ class Models:
             sd_version=sd_version,
             strength=strength,
         )
-        try:
-            return await _retry.send(
-                self._transport,
-                "POST",
-                "/models",
-                _read_training_job,
-                self._options,
-                body=json.dumps(body).encode(),
-                retryable=_retry.never_reached_server,
-            )
-        except LeonardoError as exc:
-            # A 200 that cannot be read was accepted all the same: the
-            # training may be running, but its id is unknown.
-            if isinstance(exc, ResponseValidationError) or (
-                _retry.may_have_reached_server(exc)
-            ):
-                raise TrainingOutcomeUnknownError(name, exc) from exc
-            raise
+        return await self._caller.create(
+            "/models",
+            _read_training_job,
+            lambda cause: TrainingOutcomeUnknownError(name, cause),
+            json=body,
+            options=extras(extra_headers, extra_query, extra_body),
+        )
 
-    async def get(self, model_id: str) -> CustomModel:
+    async def get(
+        self,
+        model_id: str,
+        *,
+        extra_headers: ExtraHeaders = None,
+        extra_query: ExtraQuery = None,
+    ) -> CustomModel:
         """Get one of your custom models (``GET /models/{id}``).
 
         Args:
             model_id: The model's id (a UUID).
+            extra_headers: Headers to add to the request.
+            extra_query: Query parameters to add to the request.
 
         Returns:
             The model, with its current training status.
@@ -210,11 +208,20 @@ class Models:
             LeonardoError: The API refused the call or could not be reached.
         """
         check_id(model_id, "model_id")
-        return await _retry.send(
-            self._transport, "GET", f"/models/{model_id}", _read_model, self._options
+        return await self._caller.call(
+            "GET",
+            f"/models/{model_id}",
+            _read_model,
+            options=extras(extra_headers, extra_query),
         )
 
-    async def delete(self, model_id: str) -> str:
+    async def delete(
+        self,
+        model_id: str,
+        *,
+        extra_headers: ExtraHeaders = None,
+        extra_query: ExtraQuery = None,
+    ) -> str:
         """Delete one of your custom models (``DELETE /models/{id}``).
 
         A retry that finds the model gone after an attempt that may have
@@ -222,6 +229,8 @@ class Models:
 
         Args:
             model_id: The model's id (a UUID).
+            extra_headers: Headers to add to the request.
+            extra_query: Query parameters to add to the request.
 
         Returns:
             The id of the deleted model.
@@ -232,20 +241,27 @@ class Models:
             LeonardoError: The API refused the call or could not be reached.
         """
         check_id(model_id, "model_id")
-        return await _retry.send(
-            self._transport,
+        return await self._caller.call(
             "DELETE",
             f"/models/{model_id}",
             _read_deleted_id,
-            self._options,
+            options=extras(extra_headers, extra_query),
             gone=lambda: model_id,
         )
 
-    async def list_for_user(self, user_id: str) -> list[CustomModel]:
+    async def list_for_user(
+        self,
+        user_id: str,
+        *,
+        extra_headers: ExtraHeaders = None,
+        extra_query: ExtraQuery = None,
+    ) -> list[CustomModel]:
         """List a user's custom models (``GET /models/user/{userId}``).
 
         Args:
             user_id: The user's id (a UUID).
+            extra_headers: Headers to add to the request.
+            extra_query: Query parameters to add to the request.
 
         Returns:
             The models; a ``null`` list from the API is an empty list.
@@ -255,18 +271,20 @@ class Models:
             LeonardoError: The API refused the call or could not be reached.
         """
         check_id(user_id, "user_id")
-        return await _retry.send(
-            self._transport,
+        return await self._caller.call(
             "GET",
             f"/models/user/{user_id}",
             _read_models,
-            self._options,
+            options=extras(extra_headers, extra_query),
         )
 
-    async def list_mine(self) -> list[CustomModel]:
+    async def list_mine(
+        self, *, extra_headers: ExtraHeaders = None, extra_query: ExtraQuery = None
+    ) -> list[CustomModel]:
         """List the custom models of the key's own user.
 
-        Two requests: ``GET /me`` for the user's id, then ``list_for_user``.
+        Two requests: ``GET /me`` for the user's id, then ``list_for_user``
+        (which gets the per-call options).
 
         Returns:
             Your models.
@@ -275,4 +293,6 @@ class Models:
             LeonardoError: The API refused a call or could not be reached.
         """
         me = await self._users.me()
-        return await self.list_for_user(me.id)
+        return await self.list_for_user(
+            me.id, extra_headers=extra_headers, extra_query=extra_query
+        )

@@ -14,10 +14,10 @@ import time
 import zlib
 from decimal import Decimal
 
-from ._client import LeonardoClient
+from .._client import LeonardoClient
+from .._data import CustomModelType, JobStatus
+from ..testing import FakeLeonardo
 from ._console import MODEL_HEADERS, Progress, model_rows, table
-from ._data import CustomModelType, JobStatus
-from .testing import FakeLeonardo
 
 COLORS = [(231, 76, 60), (46, 204, 113), (52, 152, 219), (241, 196, 15)]
 

@@ -15,20 +15,29 @@ import pathlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, NamedTuple
 
-from . import _retry
-from ._arguments import (
+from .._arguments import (
+    call_back,
+    check_callback,
     check_count,
     check_id,
     check_optional_text,
     check_text,
     check_url,
 )
-from ._callbacks import call_back
-from ._data import Dataset
-from ._envelopes import id_reader, object_reader, required
-from ._errors import ImageUploadError, ResponseValidationError
-from ._retry import CallOptions
-from ._transport import FileForm, Response, Transport
+from .._data import Dataset
+from .._errors import ImageUploadError
+from .._wire import (
+    NO_EXTRAS,
+    Answer,
+    Extras,
+    FileForm,
+    Safety,
+    field,
+    id_reader,
+    object_reader,
+    unfit,
+)
+from ._base import Caller, ExtraBody, ExtraHeaders, ExtraQuery, extras
 
 #: The image types a dataset takes, by file extension.
 CONTENT_TYPES = {
@@ -91,9 +100,11 @@ def _read_image(source: object, extension: object) -> _Image:
     return _Image(path.read_bytes(), normal, path.name)
 
 
-def _read_slot(response: Response) -> _Slot:
-    slot = required(response, "uploadDatasetImage")
+def _read_slot(answer: Answer) -> _Slot:
     where = "$.uploadDatasetImage"
+    slot = field(answer, "uploadDatasetImage")
+    if not isinstance(slot, dict):
+        raise unfit(answer, where, "expected an object")
     try:
         fields = json.loads(slot.get("fields") or "")
     except (TypeError, ValueError):
@@ -101,26 +112,18 @@ def _read_slot(response: Response) -> _Slot:
     if not isinstance(fields, dict) or not all(
         isinstance(v, str) for v in fields.values()
     ):
-        raise ResponseValidationError(
+        raise unfit(
+            answer,
+            f"{where}.fields",
             "expected fields as a JSON string of an object of strings",
-            path=f"{where}.fields",
-            status=response.status,
-            body=response.body,
         )
-    url, image_id = slot.get("url"), slot.get("id")
+    image_id = slot.get("id")
     try:
-        check_url(url, "the upload url")
+        url = check_url(slot.get("url"), "the upload url")
     except (TypeError, ValueError) as exc:
-        raise ResponseValidationError(
-            str(exc), path=f"{where}.url", status=response.status, body=response.body
-        ) from None
+        raise unfit(answer, f"{where}.url", str(exc)) from None
     if not isinstance(image_id, str) or not image_id:
-        raise ResponseValidationError(
-            "expected the image id",
-            path=f"{where}.id",
-            status=response.status,
-            body=response.body,
-        )
+        raise unfit(answer, f"{where}.id", "expected the image id")
     return _Slot(url, tuple(fields.items()), image_id)
 
 
@@ -130,21 +133,31 @@ _read_deleted_id = id_reader("delete_datasets_by_pk", not_found="dataset")
 _read_generated_upload_id = id_reader("uploadDatasetImageFromGen")
 
 
-def _ignore(response: Response) -> None:
+def _ignore(answer: Answer) -> None:
     return None
 
 
 class Datasets:
     """The Datasets API: make a dataset, put images in it, delete it.
 
-    Reached as ``client.datasets``; not constructed directly.
+    Reached as ``client.datasets``; not constructed directly. Every operation
+    also takes ``extra_headers=`` and ``extra_query=``, and those that send
+    JSON take ``extra_body=``; for uploads they apply to the API's request,
+    never to the storage host's.
     """
 
-    def __init__(self, transport: Transport, options: CallOptions) -> None:
-        self._transport = transport
-        self._options = options
+    def __init__(self, caller: Caller) -> None:
+        self._caller = caller
 
-    async def create(self, name: str, description: str | None = None) -> str:
+    async def create(
+        self,
+        name: str,
+        description: str | None = None,
+        *,
+        extra_headers: ExtraHeaders = None,
+        extra_query: ExtraQuery = None,
+        extra_body: ExtraBody = None,
+    ) -> str:
         """Create an empty dataset (``POST /datasets``).
 
         The request is sent again only when it provably never reached the
@@ -164,17 +177,21 @@ class Datasets:
         body: dict[str, Any] = {"name": check_text(name, "name")}
         if description is not None:
             body["description"] = check_optional_text(description, "description")
-        return await _retry.send(
-            self._transport,
+        return await self._caller.call(
             "POST",
             "/datasets",
             _read_created_id,
-            self._options,
-            body=json.dumps(body).encode(),
-            retryable=_retry.never_reached_server,
+            json=body,
+            options=extras(extra_headers, extra_query, extra_body),
         )
 
-    async def get(self, dataset_id: str) -> Dataset:
+    async def get(
+        self,
+        dataset_id: str,
+        *,
+        extra_headers: ExtraHeaders = None,
+        extra_query: ExtraQuery = None,
+    ) -> Dataset:
         """Get a dataset with its images (``GET /datasets/{id}``).
 
         Args:
@@ -189,15 +206,20 @@ class Datasets:
             LeonardoError: The API refused the call or could not be reached.
         """
         check_id(dataset_id, "dataset_id")
-        return await _retry.send(
-            self._transport,
+        return await self._caller.call(
             "GET",
             f"/datasets/{dataset_id}",
             _read_dataset,
-            self._options,
+            options=extras(extra_headers, extra_query),
         )
 
-    async def delete(self, dataset_id: str) -> str:
+    async def delete(
+        self,
+        dataset_id: str,
+        *,
+        extra_headers: ExtraHeaders = None,
+        extra_query: ExtraQuery = None,
+    ) -> str:
         """Delete a dataset (``DELETE /datasets/{id}``).
 
         Args:
@@ -212,12 +234,11 @@ class Datasets:
             LeonardoError: The API refused the call or could not be reached.
         """
         check_id(dataset_id, "dataset_id")
-        return await _retry.send(
-            self._transport,
+        return await self._caller.call(
             "DELETE",
             f"/datasets/{dataset_id}",
             _read_deleted_id,
-            self._options,
+            options=extras(extra_headers, extra_query),
             gone=lambda: dataset_id,
         )
 
@@ -227,6 +248,9 @@ class Datasets:
         image: ImageSource,
         *,
         extension: str | None = None,
+        extra_headers: ExtraHeaders = None,
+        extra_query: ExtraQuery = None,
+        extra_body: ExtraBody = None,
     ) -> str:
         """Upload one image into a dataset.
 
@@ -250,8 +274,9 @@ class Datasets:
             LeonardoError: The API or the storage could not be reached.
         """
         check_id(dataset_id, "dataset_id")
+        options = extras(extra_headers, extra_query, extra_body)
         loaded = await asyncio.to_thread(_read_image, image, extension)
-        return await self._upload(dataset_id, loaded)
+        return await self._upload(dataset_id, loaded, options)
 
     async def upload_images(
         self,
@@ -260,6 +285,9 @@ class Datasets:
         *,
         concurrency: int = 4,
         on_progress: ProgressCallback | None = None,
+        extra_headers: ExtraHeaders = None,
+        extra_query: ExtraQuery = None,
+        extra_body: ExtraBody = None,
     ) -> list[str]:
         """Upload image files into a dataset, several at a time.
 
@@ -287,8 +315,8 @@ class Datasets:
         check_count(concurrency, "concurrency", minimum=1)
         if isinstance(images, (str, bytes, os.PathLike)):
             raise TypeError("images must be a list of paths, not a single value")
-        if on_progress is not None and not callable(on_progress):
-            raise TypeError("on_progress must be callable or None")
+        check_callback(on_progress, "on_progress")
+        options = extras(extra_headers, extra_query, extra_body)
         loaded = await asyncio.to_thread(
             lambda: [_read_image(image, None) for image in images]
         )
@@ -299,7 +327,7 @@ class Datasets:
         async def upload(index: int) -> None:
             nonlocal done
             async with slots:
-                uploaded[index] = await self._upload(dataset_id, loaded[index])
+                uploaded[index] = await self._upload(dataset_id, loaded[index], options)
             done += 1
             await call_back(on_progress, done, len(loaded))
 
@@ -319,7 +347,13 @@ class Datasets:
         return [image_id for image_id in uploaded if image_id is not None]
 
     async def upload_generated_image(
-        self, dataset_id: str, generated_image_id: str
+        self,
+        dataset_id: str,
+        generated_image_id: str,
+        *,
+        extra_headers: ExtraHeaders = None,
+        extra_query: ExtraQuery = None,
+        extra_body: ExtraBody = None,
     ) -> str:
         """Add one of your generated images to a dataset.
 
@@ -336,37 +370,34 @@ class Datasets:
         """
         check_id(dataset_id, "dataset_id")
         check_id(generated_image_id, "generated_image_id")
-        return await _retry.send(
-            self._transport,
+        return await self._caller.call(
             "POST",
             f"/datasets/{dataset_id}/upload/gen",
             _read_generated_upload_id,
-            self._options,
-            body=json.dumps({"generatedImageId": generated_image_id}).encode(),
-            retryable=_retry.never_reached_server,
+            json={"generatedImageId": generated_image_id},
+            options=extras(extra_headers, extra_query, extra_body),
         )
 
-    async def _upload(self, dataset_id: str, image: _Image) -> str:
-        slot = await _retry.send(
-            self._transport,
+    async def _upload(
+        self, dataset_id: str, image: _Image, options: Extras = NO_EXTRAS
+    ) -> str:
+        slot = await self._caller.call(
             "POST",
             f"/datasets/{dataset_id}/upload",
             _read_slot,
-            self._options,
-            body=json.dumps({"extension": image.extension}).encode(),
-            retryable=_retry.never_reached_server,
+            json={"extension": image.extension},
+            options=options,
         )
         # A presigned POST to one key is safe to send again: it only writes
         # that key.
-        await _retry.send(
-            self._transport,
+        await self._caller.call(
             "POST",
             slot.url,
             _ignore,
-            self._options,
             form=FileForm(
                 slot.fields, image.filename, image.data, CONTENT_TYPES[image.extension]
             ),
             external=True,
+            safety=Safety.REPEATABLE,
         )
         return slot.image_id

@@ -1,0 +1,141 @@
+"""``leonardo-async datasets create|get|upload|delete``."""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+from collections.abc import Sequence
+from typing import Any
+
+from .._client import LeonardoClient
+from .._resources import CONTENT_TYPES
+from ._common import Parents, UsageError, client, command, emit, progress_stream
+from ._console import UploadProgress, table
+
+
+def image_files(folder: str) -> list[pathlib.Path]:
+    """The image files in ``folder``, sorted; other files are skipped.
+
+    Raises:
+        UsageError: It is not a folder, or holds no image.
+    """
+    path = pathlib.Path(folder)
+    if not path.is_dir():
+        raise UsageError(f"--images {folder!r} is not a folder")
+    files = sorted(
+        p
+        for p in path.iterdir()
+        if p.is_file() and p.suffix.lower().lstrip(".") in CONTENT_TYPES
+    )
+    if not files:
+        raise UsageError(f"--images {folder!r} holds no png, jpg, jpeg or webp file")
+    return files
+
+
+async def upload(
+    api: LeonardoClient,
+    args: argparse.Namespace,
+    dataset_id: str,
+    files: Sequence[str | pathlib.Path],
+) -> list[str]:
+    """Upload files into a dataset, showing progress."""
+    out, live = progress_stream(args)
+    with UploadProgress(out, live=live, total=len(files)) as progress:
+        return await api.datasets.upload_images(
+            dataset_id, files, concurrency=args.concurrency, on_progress=progress.update
+        )
+
+
+async def _create(args: argparse.Namespace) -> int:
+    async with client(args) as api:
+        dataset_id = await api.datasets.create(args.name, args.description)
+    emit(args, {"id": dataset_id}, lambda: f"created dataset {dataset_id}")
+    return 0
+
+
+async def _get(args: argparse.Namespace) -> int:
+    async with client(args) as api:
+        dataset = await api.datasets.get(args.dataset_id)
+
+    def human() -> str:
+        created = dataset.created_at and dataset.created_at.isoformat(
+            timespec="seconds"
+        )
+        head = f"{dataset.name} ({dataset.id}), created {created}"
+        rows = [[i.id, i.url] for i in dataset.images]
+        return f"{head}\n{len(rows)} images\n" + table(rows, ["image id", "url"])
+
+    emit(args, dataset, human)
+    return 0
+
+
+async def _upload(args: argparse.Namespace) -> int:
+    async with client(args) as api:
+        ids = await upload(api, args, args.dataset_id, args.files)
+    emit(
+        args,
+        {"image_ids": ids},
+        lambda: table(
+            [[str(f), i] for f, i in zip(args.files, ids, strict=True)],
+            ["file", "image id"],
+        ),
+    )
+    return 0
+
+
+async def _delete(args: argparse.Namespace) -> int:
+    async with client(args) as api:
+        deleted = await api.datasets.delete(args.dataset_id)
+    emit(args, {"deleted": deleted}, lambda: f"deleted dataset {deleted}")
+    return 0
+
+
+#: The commands that delete, and what they delete (for the confirmation).
+DELETING = {_delete: ("dataset", "dataset_id")}
+
+
+def add_commands(commands: Any, parents: Parents) -> None:
+    """Add the ``datasets`` group."""
+    datasets = commands.add_parser("datasets", help="your datasets and their images")
+    actions = datasets.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = command(
+        actions,
+        "create",
+        _create,
+        "create an empty dataset",
+        "leonardo-async datasets create cats --description 'my cat'",
+        [parents.common],
+    )
+    create.add_argument("name")
+    create.add_argument("--description")
+    show = command(
+        actions,
+        "get",
+        _get,
+        "show a dataset and its images",
+        "leonardo-async datasets get DATASET_ID",
+        [parents.common],
+    )
+    show.add_argument("dataset_id")
+    put = command(
+        actions,
+        "upload",
+        _upload,
+        "upload image files into a dataset",
+        "leonardo-async datasets upload DATASET_ID cats/*.png --concurrency 4",
+        [parents.common, parents.uploading],
+    )
+    put.add_argument("dataset_id")
+    put.add_argument("files", nargs="+", metavar="FILE")
+    remove = command(
+        actions,
+        "delete",
+        _delete,
+        "delete a dataset",
+        "leonardo-async datasets delete DATASET_ID --yes",
+        [parents.common],
+    )
+    remove.add_argument("dataset_id")
+    remove.add_argument(
+        "--yes", action="store_true", help="do not ask for confirmation"
+    )

@@ -1,0 +1,42 @@
+"""The command line's parser: the top level, each command group adding its own."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import _datasets, _local, _models
+from ._common import parents
+
+EXAMPLES = """\
+examples:
+  leonardo-async demo                          # the whole story, offline
+  leonardo-async me
+  leonardo-async platform-models
+  leonardo-async models list --me --json
+  leonardo-async datasets create cats
+  leonardo-async datasets upload DATASET_ID cats/*.png --concurrency 4
+  leonardo-async models train --name my-style --images cats/ \\
+      --instance-prompt "a photo of sks" --resolution 768 --wait
+  leonardo-async models wait MODEL_ID [MODEL_ID ...]
+  leonardo-async models delete MODEL_ID --yes
+  leonardo-async fake-server --port 8765       # for tests in any language
+
+The key comes from LEONARDO_API_KEY; the API root from --base-url or
+LEONARDO_BASE_URL. Exit codes: 0 ok, 1 API error, 2 usage, 3 training
+failed, 4 wait timed out, 130 interrupted.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``leonardo-async`` parser, every command included."""
+    parser = argparse.ArgumentParser(
+        prog="leonardo-async",
+        description="The Leonardo.AI Models API from the command line.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    groups = parents()
+    for group in (_local, _models, _datasets):
+        group.add_commands(commands, groups)
+    return parser

@@ -1,0 +1,173 @@
+"""The aiohttp seam: one attempt in, status, headers and body out.
+
+``Transport.send`` makes one attempt at a ready ``Request`` and returns the
+``Answer`` whatever its status; it never retries and never reads a status.
+aiohttp's failures are translated in one place, ``_translated``, into
+``APIConnectionError`` / ``APITimeoutError`` raised ``from`` the cause, with
+``request_sent=False`` only when the request provably never left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import aiohttp
+
+from .._errors import APIConnectionError, APITimeoutError
+from .._wire import Answer, FileForm, Request, Safety
+
+#: The longest one attempt may spend opening a connection. A connect timeout
+#: proves the request was never sent, which makes it safe to retry any request.
+CONNECT_TIMEOUT = 10.0
+#: The share of an attempt's budget that connecting may take at most.
+CONNECT_SHARE = 0.9
+
+
+def _form_data(form: FileForm) -> aiohttp.FormData:
+    # Built afresh for every attempt: aiohttp consumes a FormData when sending.
+    data = aiohttp.FormData(quote_fields=False)
+    for name, value in form.fields:
+        data.add_field(name, value)
+    data.add_field(
+        "file", form.data, filename=form.filename, content_type=form.content_type
+    )
+    return data
+
+
+class _MaybeReceived(Exception):
+    """A send failed after the request may have reached the server."""
+
+
+async def _no_silent_resend(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    # aiohttp quietly sends a GET or DELETE again when a kept-alive connection
+    # turns out to be dead, though the server may have received the first
+    # copy. The retry policy must see every attempt (a DELETE that finds the
+    # object gone after such an attempt succeeded), so the failure leaves
+    # aiohttp as an error its resend loop does not catch.
+    try:
+        return await handler(request)
+    except aiohttp.ClientConnectorError:
+        raise
+    except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as exc:
+        raise _MaybeReceived(str(exc) or type(exc).__name__) from exc
+
+
+@contextlib.contextmanager
+def _translated(request: Request, timeout: float) -> Iterator[None]:
+    """Translate aiohttp's failures during one attempt into the SDK's errors."""
+    method, url = request.method, request.url
+    try:
+        yield
+    except aiohttp.ConnectionTimeoutError as exc:
+        raise APITimeoutError(
+            f"{method} {url}: timed out connecting",
+            method=method,
+            url=url,
+            request_sent=False,
+        ) from exc
+    except aiohttp.ClientConnectorError as exc:
+        raise APIConnectionError(
+            f"{method} {url}: could not connect ({exc.os_error or exc})",
+            method=method,
+            url=url,
+            request_sent=False,
+        ) from exc
+    except asyncio.TimeoutError as exc:
+        raise APITimeoutError(
+            f"{method} {url}: no answer within {timeout:g}s", method=method, url=url
+        ) from exc
+    except (aiohttp.ClientError, OSError, _MaybeReceived) as exc:
+        raise APIConnectionError(
+            f"{method} {url}: connection failed ({type(exc).__name__}: {exc})",
+            method=method,
+            url=url,
+        ) from exc
+
+
+class Transport:
+    """Sends requests through one aiohttp session, opened on first use.
+
+    Args:
+        max_connections: The most connections the session it opens may hold.
+        session: A caller's session to borrow; it is never closed here, and
+            its own middlewares stay in force.
+    """
+
+    def __init__(
+        self, *, max_connections: int, session: aiohttp.ClientSession | None
+    ) -> None:
+        self._max_connections = max_connections
+        self._borrowed = session
+        self._session: aiohttp.ClientSession | None = session
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``aclose`` was called."""
+        return self._closed
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        # Created on first use, inside the running loop, never at construction.
+        if self._closed:
+            raise RuntimeError("this LeonardoClient is closed; open a new one")
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._max_connections),
+            auto_decompress=True,
+        )
+        return self._session
+
+    async def send(self, request: Request, timeout: float) -> Answer:
+        """Make one attempt at ``request`` and read the whole answer.
+
+        Args:
+            request: What to send.
+            timeout: Seconds this attempt may take, connecting and reading
+                included; positive.
+
+        Returns:
+            The answer, whatever its status.
+
+        Raises:
+            APIConnectionError: No answer came back.
+            APITimeoutError: ``timeout`` ran out.
+        """
+        session = self._session
+        if session is None or self._closed:
+            session = self._open_session()
+        options: dict[str, Any] = {
+            "headers": request.headers,
+            "allow_redirects": False,
+            # Connecting gets a little less than the whole budget, so that a
+            # connection that never opens ends as a connect timeout (provably
+            # not sent) rather than as the budget running out (maybe sent).
+            "timeout": aiohttp.ClientTimeout(
+                total=timeout,
+                sock_connect=min(timeout * CONNECT_SHARE, CONNECT_TIMEOUT),
+                ceil_threshold=math.inf,
+            ),
+        }
+        if request.body is not None:
+            options["data"] = request.body
+        elif request.form is not None:
+            options["data"] = _form_data(request.form)
+        if request.safety is Safety.DELETING and session is not self._borrowed:
+            options["middlewares"] = (_no_silent_resend,)
+        with _translated(request, timeout):
+            async with session.request(request.method, request.url, **options) as got:
+                body = await got.read()
+                return Answer(
+                    request.method, request.url, got.status, got.headers, body
+                )
+
+    async def aclose(self) -> None:
+        """Close the session if the transport made it; a borrowed one stays open."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and session is not self._borrowed:
+            await session.close()

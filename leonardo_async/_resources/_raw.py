@@ -1,0 +1,110 @@
+"""Raw answers: ``client.with_raw_response.<resource>.<operation>(...)``.
+
+A raw call runs the plain operation with a recorder in its context; every
+attempt's answer is recorded, and the last one is returned as a
+``RawResponse`` whose ``parse()`` gives what the plain call returns. A 200
+whose body does not fit is still returned raw; ``parse()`` then raises.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Generic, NamedTuple, ParamSpec, TypeVar
+
+from .._errors import ResponseValidationError
+from .._wire import Answer
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class _Recorded(NamedTuple):
+    answer: Answer
+    elapsed: float
+
+
+_RECORDER: contextvars.ContextVar[list[_Recorded] | None] = contextvars.ContextVar(
+    "leonardo_async_raw", default=None
+)
+
+
+def record(answer: Answer, elapsed: float) -> None:
+    """Keep an attempt's answer if a raw call is recording."""
+    recorder = _RECORDER.get()
+    if recorder is not None:
+        recorder.append(_Recorded(answer, elapsed))
+
+
+class RawResponse(Generic[T]):
+    """An operation's HTTP answer as received, with ``parse()`` for its result.
+
+    Attributes:
+        status: The HTTP status.
+        headers: The response headers.
+        elapsed: Seconds the attempt took, from sending to the last byte.
+        method: The request's HTTP method.
+        url: The request's URL.
+        body: The response body, unchanged.
+    """
+
+    __slots__ = (
+        "_failure",
+        "_result",
+        "body",
+        "elapsed",
+        "headers",
+        "method",
+        "status",
+        "url",
+    )
+
+    def __init__(
+        self,
+        recorded: _Recorded,
+        result: T | None = None,
+        failure: ResponseValidationError | None = None,
+    ) -> None:
+        answer = recorded.answer
+        self.status: int = answer.status
+        self.headers: Mapping[str, str] = answer.headers
+        self.elapsed: float = recorded.elapsed
+        self.method: str = answer.method
+        self.url: str = answer.url
+        self.body: bytes = answer.body
+        self._result = result
+        self._failure = failure
+
+    def parse(self) -> T:
+        """What the plain call returns for this answer.
+
+        Raises:
+            ResponseValidationError: The body does not fit.
+        """
+        if self._failure is not None:
+            raise self._failure
+        return self._result  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return f"<RawResponse {self.method} {self.url} -> {self.status}>"
+
+
+def raw(operation: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
+    """The raw form of an operation: same arguments, a ``RawResponse`` back."""
+
+    @functools.wraps(operation)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        recorder: list[_Recorded] = []
+        token = _RECORDER.set(recorder)
+        try:
+            result = await operation(*args, **kwargs)
+        except ResponseValidationError as exc:
+            if not recorder:
+                raise
+            return RawResponse(recorder[-1], failure=exc)
+        finally:
+            _RECORDER.reset(token)
+        return RawResponse(recorder[-1], result)
+
+    return call

@@ -1,0 +1,21 @@
+"""Waiting for jobs: the polling loops and the checks of their arguments."""
+
+from ._polling import (
+    StatusCallback,
+    WaitSchedule,
+    check_ids,
+    check_wait_arguments,
+    wait_for_many,
+    wait_for_one,
+    watch,
+)
+
+__all__ = [
+    "StatusCallback",
+    "WaitSchedule",
+    "check_ids",
+    "check_wait_arguments",
+    "wait_for_many",
+    "wait_for_one",
+    "watch",
+]

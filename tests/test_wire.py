@@ -149,25 +149,25 @@ class RecordingTransport:
 
 async def test_a_slot_handed_over_to_a_cancelled_call_comes_back() -> None:
     slots = Slots(1)
-    assert await slots.acquire(1.0)
-    waiter = asyncio.ensure_future(slots.acquire(5.0))
+    assert await slots.take(1.0)
+    waiter = asyncio.ensure_future(slots.take(5.0))
     await asyncio.sleep(0)  # it waits for the slot
     slots.release()  # the slot is handed over...
     waiter.cancel()  # ...and the call is cancelled in the same step
     with pytest.raises(asyncio.CancelledError):
         await waiter
     await asyncio.sleep(0)
-    assert await slots.acquire(0.1), "the slot was lost"
-    assert not await slots.acquire(0.01), "two slots out of one"
+    assert await slots.take(0.1), "the slot was lost"
+    assert not await slots.take(0.01), "two slots out of one"
 
 
 async def test_a_slot_granted_after_the_budget_ran_out_sends_nothing() -> None:
     slots, transport = Slots(1), RecordingTransport()
     now = [0.0]
     request = Request("POST", URL, HEADERS, Safety.CREATING, b"{}")
-    assert await slots.acquire(1.0)
+    assert await slots.take(1.0)
     pending = asyncio.ensure_future(
-        send_within(transport, slots, request, 1.0, lambda: now[0])  # type: ignore[arg-type]
+        send_within(transport, slots, request, 1.0, clock=lambda: now[0])  # type: ignore[arg-type]
     )
     await asyncio.sleep(0)
     now[0] = 2.0  # the loop was busy: the budget ran out while queued
@@ -176,4 +176,4 @@ async def test_a_slot_granted_after_the_budget_ran_out_sends_nothing() -> None:
         await pending
     assert caught.value.request_sent is False
     assert transport.sent == []
-    assert await slots.acquire(0.1)  # and its slot came back
+    assert await slots.take(0.1)  # and its slot came back

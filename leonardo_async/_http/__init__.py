@@ -1,8 +1,8 @@
 """HTTP: the aiohttp transport, the concurrency slots, and the retry policy."""
 
 from ._retry import (
-    BACKOFF,
     Policy,
+    backoff,
     backoff_state,
     is_transient,
     may_have_reached_server,
@@ -14,10 +14,10 @@ from ._slots import Slots, send_within
 from ._transport import Transport
 
 __all__ = [
-    "BACKOFF",
     "Policy",
     "Slots",
     "Transport",
+    "backoff",
     "backoff_state",
     "is_transient",
     "may_have_reached_server",

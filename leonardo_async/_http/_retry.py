@@ -19,12 +19,10 @@ nothing for any of this.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import NamedTuple, TypeVar
-
-from tenacity import RetryCallState, Retrying
-from tenacity.wait import wait_random_exponential
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from .._errors import (
     APIConnectionError,
@@ -33,7 +31,11 @@ from .._errors import (
     NotFoundError,
     RateLimitError,
 )
-from .._wire import MAX_RETRY_AFTER, Safety, parse_retry_after
+from .._wire import MAX_RETRY_AFTER, Answer, Safety, parse_retry_after
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState, Retrying
+    from tenacity.wait import wait_base
 
 T = TypeVar("T")
 
@@ -43,16 +45,32 @@ RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Statuses after which the server may have acted on the request.
 _AMBIGUOUS_STATUSES = RETRY_STATUSES - {429}
 
-#: Full-jitter exponential backoff: a random wait up to 0.5 s, 1 s, 2 s, ... 8 s.
-BACKOFF = wait_random_exponential(multiplier=0.5, max=8.0)
-# A wait strategy reads only the attempt number of the state it is given; the
-# state needs a retrying object to belong to, which is never run.
-_NEVER_RUN = Retrying()
+
+@functools.cache
+def backoff() -> wait_base:
+    """Full-jitter exponential backoff: a random wait up to 0.5 s, 1 s, ... 8 s."""
+    # tenacity is imported on the first retry, not with the package.
+    from tenacity.wait import wait_random_exponential
+
+    return wait_random_exponential(multiplier=0.5, max=8.0)
 
 
 def backoff_state() -> RetryCallState:
-    """A fresh state for calling tenacity's wait strategies directly."""
-    return RetryCallState(_NEVER_RUN, None, (), {})
+    """A fresh state for calling tenacity's wait strategies directly.
+
+    A wait strategy reads only the attempt number of the state it is given;
+    the state needs a retrying object to belong to, which is never run.
+    """
+    from tenacity import RetryCallState
+
+    return RetryCallState(_never_run(), None, (), {})
+
+
+@functools.cache
+def _never_run() -> Retrying:
+    from tenacity import Retrying
+
+    return Retrying()
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -118,7 +136,8 @@ def _describe(exc: LeonardoError) -> str:
 
 
 async def run(
-    attempt: Callable[[float], Awaitable[T]],
+    send: Callable[[float], Awaitable[Answer]],
+    read: Callable[[Answer], T],
     policy: Policy,
     safety: Safety,
     *,
@@ -128,8 +147,9 @@ async def run(
     """Make attempts until one succeeds or the policy says stop.
 
     Args:
-        attempt: Makes one attempt, given the call's deadline on
-            ``policy.clock``; its ``LeonardoError`` is the attempt's failure.
+        send: Makes one attempt, given the call's deadline on ``policy.clock``.
+        read: Turns an answer (any status) into the result, or raises; its
+            ``LeonardoError``, like ``send``'s, is the attempt's failure.
         policy: The call's budget, retries, clock and sleep.
         safety: What sending the request again could do.
         label: ``METHOD path``, for the log line of each retry.
@@ -147,7 +167,7 @@ async def run(
     maybe_done = False
     while True:
         try:
-            return await attempt(deadline)
+            return read(await send(deadline))
         except NotFoundError:
             if gone is not None and maybe_done:
                 return gone()
@@ -158,7 +178,7 @@ async def run(
                 raise
             state = state or backoff_state()
             asked = _asked_delay(exc)
-            delay = float(BACKOFF(state)) if asked is None else asked
+            delay = float(backoff()(state)) if asked is None else asked
             if (
                 state.attempt_number > policy.max_retries
                 or delay > MAX_RETRY_AFTER

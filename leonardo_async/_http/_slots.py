@@ -2,23 +2,29 @@
 
 Waiting for a slot is part of the call's budget. A call cancelled while it
 waits for, or is being handed, a slot gives the slot back and sends nothing,
-on every supported Python (before 3.12, ``asyncio.wait_for`` can swallow a
-cancellation that arrives as the slot is handed over, so it is not used).
+on every supported Python. (``asyncio.wait_for`` around a semaphore is not
+used: before 3.12 it can swallow a cancellation that arrives as the slot is
+handed over, and the call then goes on and sends.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 from collections.abc import Callable
-from typing import Any
 
 from .._errors import APITimeoutError
 from .._wire import Answer, Request
 from ._transport import Transport
 
 
+def _expire(waiter: asyncio.Future[bool]) -> None:
+    if not waiter.done():
+        waiter.set_result(False)
+
+
 class Slots:
-    """At most ``limit`` requests in flight.
+    """At most ``limit`` requests in flight; waiters are served in order.
 
     Args:
         limit: The most requests in flight at once.
@@ -26,44 +32,47 @@ class Slots:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._semaphore = asyncio.Semaphore(limit)
+        self._free = limit
+        self._waiters: collections.deque[asyncio.Future[bool]] = collections.deque()
 
-    async def acquire(self, timeout: float) -> bool:
+    def try_take(self) -> bool:
+        """Take a slot if one is free now, without waiting."""
+        if self._free and not self._waiters:
+            self._free -= 1
+            return True
+        return False
+
+    async def take(self, timeout: float) -> bool:
         """Take a slot within ``timeout`` seconds; ``False`` if none came free.
 
         Raises:
             CancelledError: The caller was cancelled; it holds no slot.
         """
-        semaphore = self._semaphore
-        if not semaphore.locked():
-            await semaphore.acquire()  # returns at once: no await point
+        if self.try_take():
             return True
         if timeout <= 0:
             return False
-        waiter = asyncio.ensure_future(semaphore.acquire())
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[bool] = loop.create_future()
+        self._waiters.append(waiter)
+        timer = loop.call_later(timeout, _expire, waiter)
         try:
-            done, _ = await asyncio.wait((waiter,), timeout=timeout)
+            return await waiter
         except asyncio.CancelledError:
-            self._abandon(waiter)
+            if waiter.done() and not waiter.cancelled() and waiter.result():
+                self.release()  # handed over as the call was cancelled: pass it on
             raise
-        if not done:
-            self._abandon(waiter)
-            return False
-        return True
-
-    def _abandon(self, waiter: asyncio.Future[Any]) -> None:
-        # The slot may have been handed over already, or may be in the very
-        # next step: either way it goes back.
-        if waiter.done():
-            if not waiter.cancelled():
-                self.release()
-            return
-        waiter.cancel()
-        waiter.add_done_callback(lambda w: None if w.cancelled() else self.release())
+        finally:
+            timer.cancel()
 
     def release(self) -> None:
-        """Give a slot back."""
-        self._semaphore.release()
+        """Give a slot back: to the first waiter still waiting, else to the pool."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(True)
+                return
+        self._free += 1
 
 
 async def send_within(
@@ -71,6 +80,7 @@ async def send_within(
     slots: Slots,
     request: Request,
     deadline: float,
+    *,
     clock: Callable[[], float],
 ) -> Answer:
     """Send one attempt in a slot, within what is left of the call's budget.
@@ -80,7 +90,7 @@ async def send_within(
             while waiting for one; the request was not sent.
         APIConnectionError: The attempt failed.
     """
-    if not await slots.acquire(deadline - clock()):
+    if not slots.try_take() and not await slots.take(deadline - clock()):
         raise APITimeoutError(
             f"{request.method} {request.url}: no free concurrency slot in time",
             method=request.method,

@@ -10,10 +10,8 @@ aiohttp's failures are translated in one place, ``_translated``, into
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import math
-from collections.abc import Iterator
-from typing import Any
+import time
 
 import aiohttp
 
@@ -58,36 +56,36 @@ async def _no_silent_resend(
         raise _MaybeReceived(str(exc) or type(exc).__name__) from exc
 
 
-@contextlib.contextmanager
-def _translated(request: Request, timeout: float) -> Iterator[None]:
-    """Translate aiohttp's failures during one attempt into the SDK's errors."""
+#: What aiohttp (and the socket below it) raise when an attempt fails.
+_FAILURES = (aiohttp.ClientError, asyncio.TimeoutError, OSError, _MaybeReceived)
+
+
+def _translated(exc: BaseException, request: Request, timeout: float) -> Exception:
+    """The SDK's error for aiohttp's failure ``exc`` during one attempt."""
     method, url = request.method, request.url
-    try:
-        yield
-    except aiohttp.ConnectionTimeoutError as exc:
-        raise APITimeoutError(
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return APITimeoutError(
             f"{method} {url}: timed out connecting",
             method=method,
             url=url,
             request_sent=False,
-        ) from exc
-    except aiohttp.ClientConnectorError as exc:
-        raise APIConnectionError(
+        )
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return APIConnectionError(
             f"{method} {url}: could not connect ({exc.os_error or exc})",
             method=method,
             url=url,
             request_sent=False,
-        ) from exc
-    except asyncio.TimeoutError as exc:
-        raise APITimeoutError(
+        )
+    if isinstance(exc, asyncio.TimeoutError):
+        return APITimeoutError(
             f"{method} {url}: no answer within {timeout:g}s", method=method, url=url
-        ) from exc
-    except (aiohttp.ClientError, OSError, _MaybeReceived) as exc:
-        raise APIConnectionError(
-            f"{method} {url}: connection failed ({type(exc).__name__}: {exc})",
-            method=method,
-            url=url,
-        ) from exc
+        )
+    return APIConnectionError(
+        f"{method} {url}: connection failed ({type(exc).__name__}: {exc})",
+        method=method,
+        url=url,
+    )
 
 
 class Transport:
@@ -140,30 +138,39 @@ class Transport:
         session = self._session
         if session is None or self._closed:
             session = self._open_session()
-        options: dict[str, Any] = {
-            "headers": request.headers,
-            "allow_redirects": False,
-            # Connecting gets a little less than the whole budget, so that a
-            # connection that never opens ends as a connect timeout (provably
-            # not sent) rather than as the budget running out (maybe sent).
-            "timeout": aiohttp.ClientTimeout(
-                total=timeout,
-                sock_connect=min(timeout * CONNECT_SHARE, CONNECT_TIMEOUT),
-                ceil_threshold=math.inf,
-            ),
-        }
-        if request.body is not None:
-            options["data"] = request.body
-        elif request.form is not None:
-            options["data"] = _form_data(request.form)
-        if request.safety is Safety.DELETING and session is not self._borrowed:
-            options["middlewares"] = (_no_silent_resend,)
-        with _translated(request, timeout):
-            async with session.request(request.method, request.url, **options) as got:
+        # Connecting gets a little less than the whole budget, so that a
+        # connection that never opens ends as a connect timeout (provably not
+        # sent) rather than as the budget running out (maybe sent).
+        limits = aiohttp.ClientTimeout(
+            total=timeout,
+            sock_connect=min(timeout * CONNECT_SHARE, CONNECT_TIMEOUT),
+            ceil_threshold=math.inf,
+        )
+        form = request.form
+        # A borrowed session keeps its own middlewares (None: the session's).
+        own = request.safety is Safety.DELETING and session is not self._borrowed
+        started = time.monotonic()
+        try:
+            async with session.request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                data=request.body if form is None else _form_data(form),
+                timeout=limits,
+                allow_redirects=False,
+                middlewares=(_no_silent_resend,) if own else None,
+            ) as got:
                 body = await got.read()
                 return Answer(
-                    request.method, request.url, got.status, got.headers, body
+                    request.method,
+                    request.url,
+                    got.status,
+                    got.headers,
+                    body,
+                    time.monotonic() - started,
                 )
+        except _FAILURES as exc:
+            raise _translated(exc, request, timeout) from exc
 
     async def aclose(self) -> None:
         """Close the session if the transport made it; a borrowed one stays open."""

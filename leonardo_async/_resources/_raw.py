@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextvars
 import functools
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Generic, NamedTuple, ParamSpec, TypeVar
+from typing import Generic, ParamSpec, TypeVar
 
 from .._errors import ResponseValidationError
 from .._wire import Answer
@@ -20,21 +20,16 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-class _Recorded(NamedTuple):
-    answer: Answer
-    elapsed: float
-
-
-_RECORDER: contextvars.ContextVar[list[_Recorded] | None] = contextvars.ContextVar(
+_RECORDER: contextvars.ContextVar[list[Answer] | None] = contextvars.ContextVar(
     "leonardo_async_raw", default=None
 )
 
 
-def record(answer: Answer, elapsed: float) -> None:
+def record(answer: Answer) -> None:
     """Keep an attempt's answer if a raw call is recording."""
     recorder = _RECORDER.get()
     if recorder is not None:
-        recorder.append(_Recorded(answer, elapsed))
+        recorder.append(answer)
 
 
 class RawResponse(Generic[T]):
@@ -62,14 +57,13 @@ class RawResponse(Generic[T]):
 
     def __init__(
         self,
-        recorded: _Recorded,
+        answer: Answer,
         result: T | None = None,
         failure: ResponseValidationError | None = None,
     ) -> None:
-        answer = recorded.answer
         self.status: int = answer.status
         self.headers: Mapping[str, str] = answer.headers
-        self.elapsed: float = recorded.elapsed
+        self.elapsed: float = answer.elapsed
         self.method: str = answer.method
         self.url: str = answer.url
         self.body: bytes = answer.body
@@ -95,7 +89,7 @@ def raw(operation: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawRespon
 
     @functools.wraps(operation)
     async def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
-        recorder: list[_Recorded] = []
+        recorder: list[Answer] = []
         token = _RECORDER.set(recorder)
         try:
             result = await operation(*args, **kwargs)

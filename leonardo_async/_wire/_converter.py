@@ -19,16 +19,15 @@ coerced (cattrs would make ``"false"`` true).
 from __future__ import annotations
 
 import contextvars
+import functools
 import logging
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 import attrs
-import cattrs
-from cattrs.gen import make_dict_structure_fn, override
 
 from .._data import (
     CustomModel,
@@ -39,6 +38,9 @@ from .._data import (
     _StrEnum,
 )
 from .._errors import ResponseValidationError
+
+if TYPE_CHECKING:
+    import cattrs
 
 T = TypeVar("T")
 Hook = Callable[[Any, Any], Any]
@@ -121,7 +123,7 @@ def _misfit(problem: str, where: list[str]) -> None:
 
 
 def _prefix(reports: list[list[str]] | None, mark: int, segment: str) -> None:
-    if reports is not None:
+    if reports is not None and len(reports) > mark:
         for report in reports[mark:]:
             report.append(segment)
 
@@ -329,6 +331,8 @@ def _field_hook(
 
 
 def _class_hook(converter: cattrs.Converter, cls: type[Any]) -> Hook:
+    from cattrs.gen import make_dict_structure_fn, override
+
     names = WIRE_NAMES.get(cls, {})
     overrides: dict[str, Any] = {
         f.name: override(
@@ -337,11 +341,11 @@ def _class_hook(converter: cattrs.Converter, cls: type[Any]) -> Hook:
         )
         for f in attrs.fields(attrs.resolve_types(cls))
     }
-    generated = make_dict_structure_fn(
+    generated = _GENERATED[cls] = make_dict_structure_fn(
         cls,
         converter,
         _cattrs_detailed_validation=False,
-        _cattrs_use_linecache=False,
+        _cattrs_use_linecache=True,
         **overrides,
     )
 
@@ -356,6 +360,11 @@ def _class_hook(converter: cattrs.Converter, cls: type[Any]) -> Hook:
     return structure
 
 
+#: Each class's function as cattrs generated it, without the checks of the
+#: hook around it: a list of objects calls it directly while all goes well.
+_GENERATED: dict[type[Any], Hook] = {}
+
+
 def _is_list_of_classes(type_: Any) -> bool:
     args = get_args(type_)
     return get_origin(type_) is list and len(args) == 1 and attrs.has(args[0])
@@ -364,11 +373,10 @@ def _is_list_of_classes(type_: Any) -> bool:
 def _list_hook(converter: cattrs.Converter, type_: Any) -> Hook:
     (item_type,) = get_args(type_)
     item = converter.get_structure_hook(item_type)
+    generated = _GENERATED[item_type]
 
-    def structure(value: Any, _: Any) -> Any:
-        if value.__class__ is not list:
-            raise Unfit(f"expected an array, got {json_type(value)}", [])
-        reports = _REPORTS.get()
+    def by_item(value: list[Any], reports: list[list[str]] | None) -> list[Any]:
+        # Slow, exact: marks which item each report and failure came from.
         items = []
         for index, raw in enumerate(value):
             if raw is None:
@@ -379,8 +387,24 @@ def _list_hook(converter: cattrs.Converter, type_: Any) -> Hook:
             except Unfit as exc:
                 exc.where.append(f"[{index}]")
                 raise
-            if reports is not None and len(reports) > mark:
-                _prefix(reports, mark, f"[{index}]")
+            _prefix(reports, mark, f"[{index}]")
+        return items
+
+    def structure(value: Any, _: Any) -> Any:
+        if value.__class__ is not list:
+            raise Unfit(f"expected an array, got {json_type(value)}", [])
+        reports = _REPORTS.get()
+        mark = len(reports) if reports is not None else 0
+        try:
+            items = [generated(raw, item_type) for raw in value if raw is not None]
+        except (Unfit, KeyError, TypeError):  # an item that is not a whole object
+            if reports is not None:
+                del reports[mark:]
+            return by_item(value, reports)  # raises again, with the index
+        if reports is not None and len(reports) > mark:
+            # Rare: some field did not fit. Go again, item by item, to name it.
+            del reports[mark:]
+            return by_item(value, reports)
         return items
 
     return structure
@@ -388,6 +412,9 @@ def _list_hook(converter: cattrs.Converter, type_: Any) -> Hook:
 
 def make_converter() -> cattrs.Converter:
     """Build the SDK's converter: generated class hooks, tolerant field hooks."""
+    # cattrs is imported with the first answer to read, not with the package.
+    import cattrs
+
     converter = cattrs.Converter(detailed_validation=False)
     converter.register_structure_hook_factory(
         attrs.has, lambda cls: _class_hook(converter, cls)
@@ -398,7 +425,20 @@ def make_converter() -> cattrs.Converter:
     return converter
 
 
-CONVERTER = make_converter()
+_HOOKS: dict[Any, Hook] = {}
+
+
+def _hook(cls: Any) -> Hook:
+    # The converter and each class's code are made on first use, not at import.
+    hook = _HOOKS.get(cls)
+    if hook is None:
+        hook = _HOOKS[cls] = _converter().get_structure_hook(cls)
+    return hook
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    return make_converter()
 
 
 def structure(
@@ -415,7 +455,7 @@ def structure(
     reports: list[list[str]] = []
     token = _REPORTS.set(reports)
     try:
-        result = CONVERTER.structure(data, cls)
+        result = _hook(cls)(data, cls)
     except Unfit as exc:
         where = path + "".join(reversed(exc.where))
         raise ResponseValidationError(

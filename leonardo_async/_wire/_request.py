@@ -80,6 +80,7 @@ class Answer(NamedTuple):
         status: The HTTP status.
         headers: The response headers.
         body: The response body.
+        elapsed: Seconds from sending to the last byte of the body.
     """
 
     method: str
@@ -87,6 +88,7 @@ class Answer(NamedTuple):
     status: int
     headers: Mapping[str, str]
     body: bytes
+    elapsed: float = 0.0
 
 
 class Extras(NamedTuple):

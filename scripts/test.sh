@@ -38,3 +38,23 @@ echo "== pytest, aiohttp for aioresponses (everything)"
 echo "== coverage of the package, branches included (at least 95%)"
 .venv/bin/python -m coverage combine -q
 .venv/bin/python -m coverage report
+
+# The other supported Pythons this machine has (pyenv's or on PATH): the
+# suite again on each, newest aiohttp; a version the machine lacks is skipped.
+for version in 3.10 3.12 3.13; do
+    python=""
+    if command -v pyenv >/dev/null 2>&1; then  # pyenv's own, not its shims
+        python=$(ls -d "$(pyenv root)/versions/$version".*/bin/python 2>/dev/null | sort -V | tail -n 1 || true)
+    fi
+    [ -n "$python" ] || python=$(command -v "python$version" || true)
+    if [ -z "$python" ] || ! "$python" -c 'import sys' >/dev/null 2>&1; then
+        echo "== Python $version: not on this machine, skipped"
+        continue
+    fi
+    echo "== pytest on Python $("$python" -c 'import platform; print(platform.python_version())')"
+    dir=".venv-py$version"
+    [ -x "$dir/bin/python" ] || "$python" -m venv "$dir"
+    "$dir/bin/python" -m pip install --upgrade pip
+    "$dir/bin/python" -m pip install -e ".[test]"
+    "$dir/bin/python" -m pytest -q -m "not aioresponses" -p no:cacheprovider
+done

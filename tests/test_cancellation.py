@@ -192,3 +192,19 @@ async def test_a_connection_that_never_opens_is_provably_unsent(
     # Not TrainingOutcomeUnknownError: the training request never left.
     assert caught.value.request_sent is False
     assert "connecting" in str(caught.value)
+
+
+@pytest.mark.parametrize("budget", [0.005, 0.05])
+async def test_a_tiny_budget_on_a_connection_that_never_opens_is_unsent(
+    unanswered_port: int, budget: float
+) -> None:
+    # The whole-call timer and the connect timer are microseconds apart here;
+    # which fired first must not decide whether the request was sent.
+    base_url = f"http://127.0.0.1:{unanswered_port}"
+    async with leo.LeonardoClient("key", base_url=base_url, timeout=budget) as client:
+        for _ in range(40):
+            with pytest.raises(leo.APITimeoutError) as caught:
+                await client.models.train(
+                    name="n", dataset_id=MODEL_ID, instance_prompt="p"
+                )
+            assert caught.value.request_sent is False

@@ -62,6 +62,18 @@ def test_demo_runs_the_whole_story(capsys: pytest.CaptureFixture[str]) -> None:
     assert "3.7500 DOLLARS" in summary
 
 
+def test_the_demo_speaks_to_a_person(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "demo", "--trainings", "1", "--training-seconds", "0.1", "--images", "1"
+    )
+    assert code == 0, err
+    assert "Starting 1 training at once" in out
+    assert "1 sample image " in out
+    assert "failed, as one training here does on purpose" in out
+    for jargon in ("Error", "wait_for_", "raises", "()"):
+        assert jargon not in out
+
+
 def test_json_output_round_trip(
     env: FakeLeonardo, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -447,6 +459,19 @@ def test_the_live_view_renders_a_row_per_model() -> None:
     assert "trainings" in screen
     assert "cats" in screen and "COMPLETE" in screen
     assert "dogs" in screen and "FAILED" in screen
+
+
+def test_the_live_view_fills_in_names_it_was_not_given() -> None:
+    import io
+
+    from leonardo_async import CustomModel, JobStatus
+    from leonardo_async._cli._console import Progress
+
+    out = io.StringIO()
+    # As `models wait` starts: only the ids are known.
+    with Progress(out, live=True, names={MODEL_ID: ""}) as progress:
+        progress.update(CustomModel(id=MODEL_ID, name="cats", status=JobStatus.PENDING))
+    assert "cats" in out.getvalue()
 
 
 def test_without_rich_progress_is_plain_lines(monkeypatch: pytest.MonkeyPatch) -> None:

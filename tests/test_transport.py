@@ -75,7 +75,7 @@ async def test_get_sends_no_body(
     )
     await api.models.get(MODEL_ID)
     [call] = mocked.requests[("GET", URL(f"{BASE}/models/{MODEL_ID}"))]
-    assert "data" not in call.kwargs
+    assert call.kwargs.get("data") is None  # no body
     assert "Content-Type" not in call.kwargs["headers"]
 
 

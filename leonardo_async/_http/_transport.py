@@ -5,15 +5,24 @@
 aiohttp's failures are translated in one place, ``_translated``, into
 ``APIConnectionError`` / ``APITimeoutError`` raised ``from`` the cause, with
 ``request_sent=False`` only when the request provably never left.
+
+Whether it left follows from the connection, not from which timer fired: the
+session the transport opens has a connector that notes when an attempt gets
+its connection, so an attempt whose time runs out before that was not sent,
+however small its budget or busy the loop. (With a borrowed session only
+aiohttp's connect timeout, which gets 90% of the budget, proves that.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import math
 import time
+from typing import Any
 
 import aiohttp
+from aiohttp.connector import Connection
 
 from .._errors import APIConnectionError, APITimeoutError
 from .._wire import Answer, FileForm, Request, Safety
@@ -34,6 +43,29 @@ def _form_data(form: FileForm) -> aiohttp.FormData:
         "file", form.data, filename=form.filename, content_type=form.content_type
     )
     return data
+
+
+# Set for each attempt through the transport's own session: the connector
+# appends to it once the attempt has its connection.
+_CONNECTED: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar(
+    "leonardo_async_connected", default=None
+)
+
+
+class _Connector(aiohttp.TCPConnector):
+    """A ``TCPConnector`` that notes, for the attempt, that it has a connection."""
+
+    async def connect(
+        self,
+        req: aiohttp.ClientRequest,
+        traces: list[Any],
+        timeout: aiohttp.ClientTimeout,
+    ) -> Connection:
+        connection = await super().connect(req, traces, timeout)
+        connected = _CONNECTED.get()
+        if connected is not None:
+            connected.append(True)
+        return connection
 
 
 class _MaybeReceived(Exception):
@@ -60,10 +92,21 @@ async def _no_silent_resend(
 _FAILURES = (aiohttp.ClientError, asyncio.TimeoutError, OSError, _MaybeReceived)
 
 
-def _translated(exc: BaseException, request: Request, timeout: float) -> Exception:
-    """The SDK's error for aiohttp's failure ``exc`` during one attempt."""
+def _translated(
+    exc: BaseException, request: Request, timeout: float, connected: bool
+) -> Exception:
+    """The SDK's error for aiohttp's failure ``exc`` during one attempt.
+
+    ``connected`` is ``False`` only when the attempt provably had no connection.
+    """
     method, url = request.method, request.url
-    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+    budget_ran_out = isinstance(exc, asyncio.TimeoutError) and not isinstance(
+        exc,
+        aiohttp.ServerTimeoutError,  # a socket read timeout: it had connected
+    )
+    if isinstance(exc, aiohttp.ConnectionTimeoutError) or (
+        budget_ran_out and not connected
+    ):
         return APITimeoutError(
             f"{method} {url}: timed out connecting",
             method=method,
@@ -115,7 +158,7 @@ class Transport:
         if self._closed:
             raise RuntimeError("this LeonardoClient is closed; open a new one")
         self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self._max_connections),
+            connector=_Connector(limit=self._max_connections),
             auto_decompress=True,
         )
         return self._session
@@ -149,6 +192,8 @@ class Transport:
         form = request.form
         # A borrowed session keeps its own middlewares (None: the session's).
         own = request.safety is Safety.DELETING and session is not self._borrowed
+        connected: list[bool] | None = None if session is self._borrowed else []
+        token = _CONNECTED.set(connected)
         started = time.monotonic()
         try:
             async with session.request(
@@ -170,7 +215,10 @@ class Transport:
                     time.monotonic() - started,
                 )
         except _FAILURES as exc:
-            raise _translated(exc, request, timeout) from exc
+            sure = connected is None or bool(connected)  # borrowed: cannot tell
+            raise _translated(exc, request, timeout, sure) from exc
+        finally:
+            _CONNECTED.reset(token)
 
     async def aclose(self) -> None:
         """Close the session if the transport made it; a borrowed one stays open."""

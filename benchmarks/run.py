@@ -289,7 +289,7 @@ class PendingTransport:
         {"custom_models_by_pk": {"id": MODEL_ID, "name": "m", "status": "PENDING"}}
     ).encode()
 
-    async def send(self, request: Request, timeout: float) -> Answer:
+    async def send(self, request: Request, timeout: float, read: float) -> Answer:
         return Answer(request.method, request.url, 200, {}, self.body)
 
 
@@ -317,7 +317,11 @@ async def measure_memory(count: int) -> list[list[str]]:
     )
     client = leo.LeonardoClient(KEY)
     policy = Policy(
-        timeout=60, max_retries=2, clock=time.monotonic, sleep=asyncio.sleep
+        timeout=60,
+        read_timeout=30,
+        max_retries=2,
+        clock=time.monotonic,
+        sleep=asyncio.sleep,
     )
     caller = Caller(
         PendingTransport(),  # type: ignore[arg-type]

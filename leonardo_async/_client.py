@@ -85,9 +85,17 @@ class LeonardoClient:
             loopback.
         timeout: Seconds one whole call may take, retries and waits for a
             concurrency slot included.
+        read_timeout: Seconds one attempt may go without receiving a byte;
+            then it is abandoned (a read or delete is tried again within
+            ``timeout``; a create follows the rule for creates).
         max_retries: How many times a failed call may be tried again.
         max_concurrency: The most HTTP requests in flight at once, shared with
             every client made by ``with_options``.
+        poll_interval: The first pause between polls of every wait, unless
+            the wait gives its own; ``None``: each kind's default (trainings
+            5 s).
+        max_poll_interval: The longest pause between polls of every wait;
+            ``None``: each kind's default (trainings 60 s).
         session: An aiohttp session to use; the client never closes it.
 
     Raises:
@@ -109,8 +117,11 @@ class LeonardoClient:
         *,
         base_url: str | None = None,
         timeout: float = 60.0,
+        read_timeout: float = 30.0,
         max_retries: int = 2,
         max_concurrency: int = 16,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         session: aiohttp.ClientSession | None = None,
     ) -> None:
         if api_key is None:
@@ -130,21 +141,26 @@ class LeonardoClient:
         limit = check_count(max_concurrency, "max_concurrency", minimum=1)
         policy = Policy(
             timeout=check_positive(timeout, "timeout"),
+            read_timeout=check_positive(read_timeout, "read_timeout"),
             max_retries=check_count(max_retries, "max_retries", minimum=0),
             clock=time.monotonic,
             sleep=asyncio.sleep,
         )
+        intervals = _waiting.check_intervals(poll_interval, max_poll_interval)
         headers = {
             "Authorization": f"Bearer {api_key.strip()}",
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         }
         transport = Transport(max_connections=limit, session=session)
-        self._bind(Caller(transport, Slots(limit), base_url, headers, policy))
+        self._bind(
+            Caller(transport, Slots(limit), base_url, headers, policy), intervals
+        )
 
-    def _bind(self, caller: Caller) -> None:
+    def _bind(self, caller: Caller, intervals: _waiting.Intervals) -> None:
         self._caller = caller
         self._options = caller.policy
+        self._intervals = intervals
         self.users = Users(caller)
         self.datasets = Datasets(caller)
         self.models = Models(caller, self.users)
@@ -165,12 +181,23 @@ class LeonardoClient:
         return self._options.timeout
 
     @property
+    def read_timeout(self) -> float:
+        """Seconds one attempt may go without receiving a byte."""
+        return self._options.read_timeout
+
+    @property
     def max_retries(self) -> int:
         """How many times a failed call may be tried again."""
         return self._options.max_retries
 
     def with_options(
-        self, *, timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | None = None,
+        read_timeout: float | None = None,
+        max_retries: int | None = None,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
     ) -> LeonardoClient:
         """Return a client with other settings that shares this one's session.
 
@@ -179,7 +206,10 @@ class LeonardoClient:
 
         Args:
             timeout: The copy's per-call budget; this client's when omitted.
-            max_retries: The copy's retries; this client's when omitted.
+            read_timeout: The copy's per-attempt silence limit.
+            max_retries: The copy's retries.
+            poll_interval: The copy's default first pause between polls.
+            max_poll_interval: The copy's default longest pause between polls.
 
         Returns:
             A new ``LeonardoClient``.
@@ -187,14 +217,25 @@ class LeonardoClient:
         options = self._options
         if timeout is not None:
             options = options._replace(timeout=check_positive(timeout, "timeout"))
+        if read_timeout is not None:
+            limit = check_positive(read_timeout, "read_timeout")
+            options = options._replace(read_timeout=limit)
         if max_retries is not None:
             count = check_count(max_retries, "max_retries", minimum=0)
             options = options._replace(max_retries=count)
-        return self._copy(options)
+        intervals = _waiting.check_intervals(
+            self._intervals.poll_interval if poll_interval is None else poll_interval,
+            self._intervals.max_poll_interval
+            if max_poll_interval is None
+            else max_poll_interval,
+        )
+        return self._copy(options, intervals)
 
-    def _copy(self, policy: Policy) -> LeonardoClient:
+    def _copy(
+        self, policy: Policy, intervals: _waiting.Intervals | None = None
+    ) -> LeonardoClient:
         copy = object.__new__(LeonardoClient)
-        copy._bind(self._caller.with_policy(policy))
+        copy._bind(self._caller.with_policy(policy), intervals or self._intervals)
         return copy
 
     def __repr__(self) -> str:
@@ -226,8 +267,8 @@ class LeonardoClient:
         model_id: str,
         *,
         timeout: float = 3600.0,
-        poll_interval: float = 5.0,
-        max_poll_interval: float = 60.0,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         on_status: _waiting.StatusCallback | None = None,
     ) -> CustomModel:
         """Poll a model until its training ends.
@@ -239,8 +280,10 @@ class LeonardoClient:
         Args:
             model_id: The model's id, from ``TrainingJob.custom_model_id``.
             timeout: Seconds to wait at most (one request timeout more at worst).
-            poll_interval: The first pause between polls, in seconds.
-            max_poll_interval: The longest pause between polls.
+            poll_interval: The first pause between polls, in seconds; the
+                client's ``poll_interval``, else 5, when omitted.
+            max_poll_interval: The longest pause between polls; the client's,
+                else 60, when omitted.
             on_status: Called (and awaited, if async) with the model at each
                 status change, the first observation included.
 
@@ -257,7 +300,7 @@ class LeonardoClient:
         """
         check_id(model_id, "model_id")
         schedule = _waiting.check_wait_arguments(
-            timeout, poll_interval, max_poll_interval, on_status
+            timeout, poll_interval, max_poll_interval, on_status, self._intervals
         )
         return await _waiting.wait_for_one(
             self.models, self._options, model_id, schedule, on_status
@@ -269,8 +312,8 @@ class LeonardoClient:
         *,
         user_id: str | None = None,
         timeout: float = 3600.0,
-        poll_interval: float = 5.0,
-        max_poll_interval: float = 60.0,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         on_status: _waiting.StatusCallback | None = None,
     ) -> list[CustomModel]:
         """Poll a batch of models until every training has ended.
@@ -284,8 +327,10 @@ class LeonardoClient:
             model_ids: The models' ids; duplicates are polled once.
             user_id: The owner's id, to poll the batch in one request a round.
             timeout: Seconds to wait at most.
-            poll_interval: The first pause between rounds, in seconds.
-            max_poll_interval: The longest pause between rounds.
+            poll_interval: The first pause between rounds, in seconds; the
+                client's ``poll_interval``, else 5, when omitted.
+            max_poll_interval: The longest pause between rounds; the client's,
+                else 60, when omitted.
             on_status: Called with a model each time its status changes.
 
         Returns:
@@ -304,7 +349,7 @@ class LeonardoClient:
         if user_id is not None:
             check_id(user_id, "user_id")
         schedule = _waiting.check_wait_arguments(
-            timeout, poll_interval, max_poll_interval, on_status
+            timeout, poll_interval, max_poll_interval, on_status, self._intervals
         )
         if not ids:
             return []
@@ -322,8 +367,8 @@ class LeonardoClient:
         model_id: str,
         *,
         timeout: float = 3600.0,
-        poll_interval: float = 5.0,
-        max_poll_interval: float = 60.0,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
     ) -> AsyncGenerator[CustomModel, None]:
         """Yield the model each time its status changes, until training ends.
 
@@ -335,8 +380,10 @@ class LeonardoClient:
         Args:
             model_id: The model's id.
             timeout: Seconds to watch at most.
-            poll_interval: The first pause between polls, in seconds.
-            max_poll_interval: The longest pause between polls.
+            poll_interval: The first pause between polls, in seconds; the
+                client's ``poll_interval``, else 5, when omitted.
+            max_poll_interval: The longest pause between polls; the client's,
+                else 60, when omitted.
 
         Returns:
             An async iterator of the model at each status change.
@@ -348,6 +395,6 @@ class LeonardoClient:
         """
         check_id(model_id, "model_id")
         schedule = _waiting.check_wait_arguments(
-            timeout, poll_interval, max_poll_interval, None
+            timeout, poll_interval, max_poll_interval, None, self._intervals
         )
         return _waiting.watch(self.models, self._options, model_id, schedule)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import pathlib
 import threading
 from collections.abc import AsyncIterator, Callable
 
@@ -106,3 +108,22 @@ class ThreadedFake:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
         self.loop.close()
+
+
+def client_sockets(port: int) -> int:
+    """Established TCP connections from this machine to ``port`` (Linux)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in pathlib.Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                remote_port = int(fields[2].rsplit(":", 1)[1], 16)
+                if remote_port == port and fields[3] == "01":  # ESTABLISHED
+                    count += 1
+    return count
+
+
+async def sample_max(probe: Callable[[], int], peak: list[int]) -> None:
+    while True:
+        peak[0] = max(peak[0], probe())
+        await asyncio.sleep(0.002)

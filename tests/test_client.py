@@ -300,9 +300,43 @@ async def test_the_transport_returns_any_status_as_an_answer(
         "GET", f"{fake.base_url}/me", {"Authorization": "x"}, Safety.REPEATABLE
     )
     try:
-        answer = await transport.send(request, 5.0)
+        answer = await transport.send(request, 5.0, 5.0)
     finally:
         await transport.aclose()
     assert (answer.method, answer.url, answer.status) == ("GET", request.url, 503)
     assert answer.headers["Retry-After"] == "3"
     assert json.loads(answer.body)["error"] == "injected fault"
+
+
+async def test_a_silent_attempt_is_abandoned_and_a_read_tried_again(
+    fake: FakeLeonardo,
+) -> None:
+    model_id = fake.add_model(name="slow")
+    fake.inject_fault("GET", "/models/*", delay=30)  # holds its slot in silence
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, timeout=10, read_timeout=0.2
+    ) as client:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        model = await client.models.get(model_id)
+        assert loop.time() - started < 5
+        assert model.name == "slow"
+        assert [r.path for r in fake.requests].count(f"/models/{model_id}") == 2
+        assert client.read_timeout == 0.2
+        assert client.with_options(read_timeout=1).read_timeout == 1
+
+
+async def test_a_silent_create_is_an_unknown_outcome_sent_once(
+    fake: FakeLeonardo,
+) -> None:
+    fake.inject_fault("POST", "/models", delay=30)
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, timeout=10, read_timeout=0.2
+    ) as client:
+        with pytest.raises(leo.TrainingOutcomeUnknownError) as caught:
+            await client.models.train(
+                name="n", dataset_id=MODEL_ID, instance_prompt="sks"
+            )
+    assert isinstance(caught.value.__cause__, leo.APITimeoutError)
+    assert "silent" in str(caught.value.__cause__)
+    assert [r.method for r in fake.requests] == ["POST"]

@@ -57,7 +57,9 @@ class ScriptedTransport:
         self.outcomes = list(outcomes)
         self.calls: list[tuple[str, str, float, Safety]] = []
 
-    async def send(self, request: Request, timeout: float) -> Answer:
+    async def send(
+        self, request: Request, timeout: float, read_timeout: float = 30.0
+    ) -> Answer:
         self.calls.append((request.method, request.url, timeout, request.safety))
         outcome = self.outcomes.pop(0)
         if isinstance(outcome, leo.APIStatusError):  # the server's answer
@@ -77,7 +79,11 @@ def models(
     timeout: float = 60.0,
 ) -> Models:
     options = Policy(
-        timeout=timeout, max_retries=max_retries, clock=time.clock, sleep=time.sleep
+        timeout=timeout,
+        read_timeout=30.0,
+        max_retries=max_retries,
+        clock=time.clock,
+        sleep=time.sleep,
     )
     caller = Caller(transport, Slots(16), BASE, {}, options)  # type: ignore[arg-type]
     return Models(caller, Users(caller))

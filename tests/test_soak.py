@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import pathlib
 import random
 import time
-from collections.abc import Callable
 
 import pytest
 
 import leonardo_async as leo
 from leonardo_async.testing import FakeLeonardo
 
-from .conftest import DATASET_ID, leftover_tasks
+from .conftest import DATASET_ID, client_sockets, leftover_tasks, sample_max
 
 pytestmark = pytest.mark.soak
 
@@ -49,25 +47,6 @@ ALLOWED = {
 
 async def no_wait(seconds: float) -> None:
     await asyncio.sleep(0)
-
-
-def client_sockets(port: int) -> int:
-    """Established TCP connections from this machine to ``port`` (Linux)."""
-    count = 0
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with contextlib.suppress(OSError):
-            for line in pathlib.Path(table).read_text().splitlines()[1:]:
-                fields = line.split()
-                remote_port = int(fields[2].rsplit(":", 1)[1], 16)
-                if remote_port == port and fields[3] == "01":  # ESTABLISHED
-                    count += 1
-    return count
-
-
-async def sample_max(probe: Callable[[], int], peak: list[int]) -> None:
-    while True:
-        peak[0] = max(peak[0], probe())
-        await asyncio.sleep(0.002)
 
 
 async def test_soak() -> None:

@@ -409,3 +409,51 @@ async def test_batch_without_user_id_stays_within_max_concurrency(
     assert [m.id for m in models] == ids
     assert len(paths(fake)) == 8
     assert fake.max_in_flight == 3
+
+
+async def test_the_client_sets_the_default_schedule_of_every_wait(
+    fake: FakeLeonardo,
+) -> None:
+    model_id = fake.add_model(status="PENDING")
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, poll_interval=0.01, max_poll_interval=0.02
+    ) as client:
+        waiting = asyncio.create_task(client.wait_for_training(model_id, timeout=5))
+        await asyncio.sleep(0.3)
+        fake.set_status(model_id, "COMPLETE")
+        model = await asyncio.wait_for(waiting, 2)
+        assert model.status == leo.JobStatus.COMPLETE
+        polls = [r for r in fake.requests if r.path == f"/models/{model_id}"]
+        assert len(polls) >= 10  # every 10-20 ms, not every 5 s
+        slow = client.with_options(poll_interval=1.0, max_poll_interval=2.0)
+        fake.set_status(model_id, "PENDING")
+        with pytest.raises(leo.TrainingTimeoutError):
+            await slow.wait_for_training(model_id, timeout=0.5)
+        assert len(fake.requests) - len(polls) <= 2  # one at once, one at the end
+
+
+@pytest.mark.parametrize(
+    ("settings", "argument"),
+    [
+        ({"poll_interval": 0}, "poll_interval"),
+        ({"max_poll_interval": -1}, "max_poll_interval"),
+        ({"poll_interval": 5, "max_poll_interval": 1}, "poll_interval"),
+        ({"read_timeout": 0}, "read_timeout"),
+    ],
+)
+def test_bad_client_intervals_name_the_argument(
+    settings: dict[str, float], argument: str
+) -> None:
+    with pytest.raises(ValueError, match=argument):
+        leo.LeonardoClient("key", **settings)  # type: ignore[arg-type]
+
+
+async def test_a_waits_own_maximum_cuts_the_clients_first_pause(
+    fake: FakeLeonardo,
+) -> None:
+    model_id = fake.add_model(status="COMPLETE")
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, poll_interval=10
+    ) as client:
+        model = await client.wait_for_training(model_id, max_poll_interval=0.5)
+    assert model.id == model_id

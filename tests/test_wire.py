@@ -10,7 +10,7 @@ import pathlib
 import pytest
 
 import leonardo_async as leo
-from leonardo_async._http import Slots, send_within
+from leonardo_async._http import Policy, Slots, send_within
 from leonardo_async._wire import Answer, Extras, Request, Safety, build_request
 
 URL = "https://api.test/v1/models"
@@ -142,7 +142,9 @@ class RecordingTransport:
     def __init__(self) -> None:
         self.sent: list[Request] = []
 
-    async def send(self, request: Request, timeout: float) -> Answer:
+    async def send(
+        self, request: Request, timeout: float, read_timeout: float
+    ) -> Answer:
         self.sent.append(request)
         return Answer(request.method, request.url, 200, {}, b"{}")
 
@@ -164,10 +166,11 @@ async def test_a_slot_handed_over_to_a_cancelled_call_comes_back() -> None:
 async def test_a_slot_granted_after_the_budget_ran_out_sends_nothing() -> None:
     slots, transport = Slots(1), RecordingTransport()
     now = [0.0]
+    policy = Policy(60.0, 30.0, 0, lambda: now[0], asyncio.sleep)
     request = Request("POST", URL, HEADERS, Safety.CREATING, b"{}")
     assert await slots.take(1.0)
     pending = asyncio.ensure_future(
-        send_within(transport, slots, request, 1.0, clock=lambda: now[0])  # type: ignore[arg-type]
+        send_within(transport, slots, request, policy, 1.0)  # type: ignore[arg-type]
     )
     await asyncio.sleep(0)
     now[0] = 2.0  # the loop was busy: the budget ran out while queued

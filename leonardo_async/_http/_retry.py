@@ -110,12 +110,14 @@ class Policy(NamedTuple):
 
     Attributes:
         timeout: Seconds the whole call may take, retries included.
+        read_timeout: Seconds one attempt may go without receiving a byte.
         max_retries: Attempts after the first.
         clock: Monotonic seconds (``time.monotonic`` unless a test injects one).
         sleep: Awaited between attempts (``asyncio.sleep`` unless injected).
     """
 
     timeout: float
+    read_timeout: float
     max_retries: int
     clock: Callable[[], float]
     sleep: Callable[[float], Awaitable[None]]

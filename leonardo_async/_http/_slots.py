@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from collections.abc import Callable
 
 from .._errors import APITimeoutError
 from .._wire import Answer, Request
+from ._retry import Policy
 from ._transport import Transport
 
 
@@ -79,9 +79,8 @@ async def send_within(
     transport: Transport,
     slots: Slots,
     request: Request,
+    policy: Policy,
     deadline: float,
-    *,
-    clock: Callable[[], float],
 ) -> Answer:
     """Send one attempt in a slot, within what is left of the call's budget.
 
@@ -90,6 +89,7 @@ async def send_within(
             while waiting for one; the request was not sent.
         APIConnectionError: The attempt failed.
     """
+    clock = policy.clock
     if not slots.try_take() and not await slots.take(deadline - clock()):
         raise APITimeoutError(
             f"{request.method} {request.url}: no free concurrency slot in time",
@@ -107,6 +107,6 @@ async def send_within(
                 url=request.url,
                 request_sent=False,
             )
-        return await transport.send(request, remaining)
+        return await transport.send(request, remaining, policy.read_timeout)
     finally:
         slots.release()

@@ -9,8 +9,12 @@ aiohttp's failures are translated in one place, ``_translated``, into
 Whether it left follows from the connection, not from which timer fired: the
 session the transport opens has a connector that notes when an attempt gets
 its connection, so an attempt whose time runs out before that was not sent,
-however small its budget or busy the loop. (With a borrowed session only
-aiohttp's connect timeout, which gets 90% of the budget, proves that.)
+however small its budget or busy the loop. The same connector gives a create
+a fresh connection, never a kept-alive one the server may be closing as the
+request arrives (which would leave the outcome unknown). With a borrowed
+session neither holds: only aiohttp's connect timeout, which gets 90% of the
+budget, proves a request unsent, and a create may go on a kept-alive
+connection.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import asyncio
 import contextvars
 import math
 import time
+import weakref
 from typing import Any
 
 import aiohttp
@@ -45,15 +50,28 @@ def _form_data(form: FileForm) -> aiohttp.FormData:
     return data
 
 
-# Set for each attempt through the transport's own session: the connector
-# appends to it once the attempt has its connection.
-_CONNECTED: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar(
-    "leonardo_async_connected", default=None
+class _Attempt:
+    """What the connector learns about one attempt through the own session."""
+
+    __slots__ = ("connected", "fresh")
+
+    def __init__(self, fresh: bool) -> None:
+        self.fresh = fresh  # it must not go on a kept-alive connection
+        self.connected = False
+
+
+_ATTEMPT: contextvars.ContextVar[_Attempt | None] = contextvars.ContextVar(
+    "leonardo_async_attempt", default=None
 )
 
 
 class _Connector(aiohttp.TCPConnector):
-    """A ``TCPConnector`` that notes, for the attempt, that it has a connection."""
+    """A ``TCPConnector`` that tells an attempt when it has its connection,
+    and gives a fresh one to an attempt that needs it."""
+
+    def __init__(self, *, limit: int) -> None:
+        super().__init__(limit=limit)
+        self._handed_out: weakref.WeakSet[object] = weakref.WeakSet()
 
     async def connect(
         self,
@@ -61,10 +79,22 @@ class _Connector(aiohttp.TCPConnector):
         traces: list[Any],
         timeout: aiohttp.ClientTimeout,
     ) -> Connection:
-        connection = await super().connect(req, traces, timeout)
-        connected = _CONNECTED.get()
-        if connected is not None:
-            connected.append(True)
+        attempt = _ATTEMPT.get()
+        # Each round closes one kept-alive connection, of which the pool holds
+        # at most ``limit``, so a fresh one comes unless other calls keep
+        # giving theirs back; the last round takes what it gets.
+        for last in (i == self.limit for i in range(self.limit + 1)):
+            connection = await super().connect(req, traces, timeout)
+            protocol = connection.protocol
+            kept_alive = protocol in self._handed_out
+            if protocol is not None:
+                self._handed_out.add(protocol)
+            if last or not (kept_alive and attempt is not None and attempt.fresh):
+                break
+            connection.close()
+            await asyncio.sleep(0)  # let the socket close before opening another
+        if attempt is not None:
+            attempt.connected = True
         return connection
 
 
@@ -120,6 +150,13 @@ def _translated(
             url=url,
             request_sent=False,
         )
+    if isinstance(exc, aiohttp.SocketTimeoutError):
+        return APITimeoutError(
+            f"{method} {url}: the server went silent (nothing received for the "
+            "read timeout)",
+            method=method,
+            url=url,
+        )
     if isinstance(exc, asyncio.TimeoutError):
         return APITimeoutError(
             f"{method} {url}: no answer within {timeout:g}s", method=method, url=url
@@ -163,20 +200,24 @@ class Transport:
         )
         return self._session
 
-    async def send(self, request: Request, timeout: float) -> Answer:
+    async def send(
+        self, request: Request, timeout: float, read_timeout: float
+    ) -> Answer:
         """Make one attempt at ``request`` and read the whole answer.
 
         Args:
             request: What to send.
             timeout: Seconds this attempt may take, connecting and reading
                 included; positive.
+            read_timeout: Seconds it may go without receiving a byte.
 
         Returns:
             The answer, whatever its status.
 
         Raises:
             APIConnectionError: No answer came back.
-            APITimeoutError: ``timeout`` ran out.
+            APITimeoutError: ``timeout`` ran out, or ``read_timeout`` passed
+                in silence.
         """
         session = self._session
         if session is None or self._closed:
@@ -187,13 +228,16 @@ class Transport:
         limits = aiohttp.ClientTimeout(
             total=timeout,
             sock_connect=min(timeout * CONNECT_SHARE, CONNECT_TIMEOUT),
+            sock_read=read_timeout,
             ceil_threshold=math.inf,
         )
         form = request.form
         # A borrowed session keeps its own middlewares (None: the session's).
         own = request.safety is Safety.DELETING and session is not self._borrowed
-        connected: list[bool] | None = None if session is self._borrowed else []
-        token = _CONNECTED.set(connected)
+        attempt = None
+        if session is not self._borrowed:
+            attempt = _Attempt(fresh=request.safety is Safety.CREATING)
+        token = _ATTEMPT.set(attempt)
         started = time.monotonic()
         try:
             async with session.request(
@@ -215,10 +259,10 @@ class Transport:
                     time.monotonic() - started,
                 )
         except _FAILURES as exc:
-            sure = connected is None or bool(connected)  # borrowed: cannot tell
+            sure = attempt is None or attempt.connected  # borrowed: cannot tell
             raise _translated(exc, request, timeout, sure) from exc
         finally:
-            _CONNECTED.reset(token)
+            _ATTEMPT.reset(token)
 
     async def aclose(self) -> None:
         """Close the session if the transport made it; a borrowed one stays open."""

@@ -135,7 +135,7 @@ class Caller:
             return read(check_status(answer))
 
         send = functools.partial(
-            send_within, self.transport, self.slots, request, clock=policy.clock
+            send_within, self.transport, self.slots, request, policy
         )
         return run(
             send,

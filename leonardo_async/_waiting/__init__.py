@@ -1,9 +1,11 @@
 """Waiting for jobs: the polling loops and the checks of their arguments."""
 
 from ._polling import (
+    Intervals,
     StatusCallback,
     WaitSchedule,
     check_ids,
+    check_intervals,
     check_wait_arguments,
     wait_for_many,
     wait_for_one,
@@ -11,9 +13,11 @@ from ._polling import (
 )
 
 __all__ = [
+    "Intervals",
     "StatusCallback",
     "WaitSchedule",
     "check_ids",
+    "check_intervals",
     "check_wait_arguments",
     "wait_for_many",
     "wait_for_one",

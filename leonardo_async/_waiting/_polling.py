@@ -58,10 +58,64 @@ class WaitSchedule(NamedTuple):
     max_poll_interval: float
 
 
+class Intervals(NamedTuple):
+    """A client's default poll intervals; ``None``: each kind's own default.
+
+    Attributes:
+        poll_interval: The first pause between polls.
+        max_poll_interval: The longest pause between polls.
+    """
+
+    poll_interval: float | None
+    max_poll_interval: float | None
+
+
+#: The schedule of a training wait when neither the wait nor the client says.
+TRAINING_INTERVALS = Intervals(5.0, 60.0)
+
+
+def _check_order(poll_interval: float, max_poll_interval: float) -> None:
+    if poll_interval > max_poll_interval:
+        raise ValueError(
+            f"poll_interval ({poll_interval:g}) must not exceed "
+            f"max_poll_interval ({max_poll_interval:g})"
+        )
+
+
+def check_intervals(poll_interval: object, max_poll_interval: object) -> Intervals:
+    """Check a client's default poll intervals (each may be ``None``).
+
+    Raises:
+        TypeError: One is not a number.
+        ValueError: One is not positive, or they are the wrong way round.
+    """
+    poll = (
+        None
+        if poll_interval is None
+        else check_positive(poll_interval, "poll_interval")
+    )
+    most = (
+        None
+        if max_poll_interval is None
+        else check_positive(max_poll_interval, "max_poll_interval")
+    )
+    if poll is not None and most is not None:
+        _check_order(poll, most)
+    return Intervals(poll, most)
+
+
 def check_wait_arguments(
-    timeout: object, poll_interval: object, max_poll_interval: object, on_status: object
+    timeout: object,
+    poll_interval: object,
+    max_poll_interval: object,
+    on_status: object,
+    defaults: Intervals,
+    kind: Intervals = TRAINING_INTERVALS,
 ) -> WaitSchedule:
     """Check the arguments every wait shares; return its schedule.
+
+    An interval the wait does not give is the client's (``defaults``), else
+    the kind's; a first pause the wait does not give is cut to the longest.
 
     Raises:
         TypeError: A number is not a number, or ``on_status`` is not callable.
@@ -69,15 +123,15 @@ def check_wait_arguments(
             way round.
     """
     timeout = check_positive(timeout, "timeout")
-    poll_interval = check_positive(poll_interval, "poll_interval")
-    max_poll_interval = check_positive(max_poll_interval, "max_poll_interval")
-    if poll_interval > max_poll_interval:
-        raise ValueError(
-            f"poll_interval ({poll_interval:g}) must not exceed "
-            f"max_poll_interval ({max_poll_interval:g})"
-        )
+    given = check_intervals(poll_interval, max_poll_interval)
+    most = given.max_poll_interval or defaults.max_poll_interval
+    most = most or kind.max_poll_interval or 60.0
+    poll = given.poll_interval
+    if poll is None:  # a default first pause is cut to fit
+        poll = min(defaults.poll_interval or kind.poll_interval or 5.0, most)
+    _check_order(poll, most)
     check_callback(on_status, "on_status")
-    return WaitSchedule(timeout, poll_interval, max_poll_interval)
+    return WaitSchedule(timeout, poll, most)
 
 
 async def _pause(

@@ -162,6 +162,10 @@ class Cost:
     amount: Decimal
     unit: CostUnit | str | None = None
 
+    def __str__(self) -> str:
+        # What a person reads ("1.2500 DOLLARS"), rather than the repr.
+        return f"{self.amount} {self.unit or ''}".rstrip()
+
 
 @attrs.frozen
 class TrainingJob:

@@ -198,7 +198,7 @@ class ImageUploadError(LeonardoError):
         done = sum(image_id is not None for image_id in uploaded)
         super().__init__(
             f"uploading image {failed_index} failed ({cause}); {done} of "
-            f"{len(uploaded)} images were uploaded, their ids are in .uploaded"
+            f"{len(uploaded)} images were uploaded"
         )
         self.uploaded = list(uploaded)
         self.failed_index = failed_index

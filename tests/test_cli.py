@@ -418,8 +418,9 @@ def test_fake_server_command(tmp_path: object) -> None:
     assert proc.stdout is not None
     base_url = proc.stdout.readline().strip()
     key = proc.stdout.readline().strip()
-    assert base_url.startswith("LEONARDO_BASE_URL=http://127.0.0.1:")
-    assert key == "LEONARDO_API_KEY=test-key"
+    # Lines a shell can paste as they are.
+    assert base_url.startswith("export LEONARDO_BASE_URL=http://127.0.0.1:")
+    assert key == "export LEONARDO_API_KEY=test-key"
     environment = {
         **os.environ,
         "LEONARDO_API_KEY": "test-key",
@@ -603,7 +604,7 @@ def test_train_from_a_folder_of_images(
         "--images",
         str(tmp_path / "nope"),
     )
-    assert code == 2 and "not a folder" in err
+    assert code == 2 and "no such file or folder" in err
 
 
 def test_upload_progress_bar_on_a_terminal() -> None:
@@ -616,3 +617,154 @@ def test_upload_progress_bar_on_a_terminal() -> None:
         progress.update(1, 2)
         progress.update(2, 2)
     assert "uploading" in out.getvalue()
+
+
+def test_cli_errors_speak_to_a_shell_user(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LEONARDO_API_KEY", raising=False)
+    code, _, err = run(capsys, "platform-models")
+    assert code == 2
+    assert "set the LEONARDO_API_KEY environment variable" in err
+    assert "api_key=" not in err
+
+
+def test_no_library_log_lines_on_the_cli_stderr(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.inject_fault("GET", "/platformModels", status=503, retry_after=0)
+    code, out, err = run(capsys, "platform-models")
+    assert code == 0 and "Leonardo Phoenix 1.0" in out
+    assert err == ""
+
+
+def test_tables_fit_the_terminal(
+    env: FakeLeonardo,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    env.add_model(name="a model with a rather long name for a narrow terminal")
+    code, out, _ = run(capsys, "models", "list", "--me")
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "…" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["fake-server", "--port", "99999"],
+        ["fake-server", "--training-seconds", "-1"],
+        ["demo", "--trainings", "-1"],
+        ["demo", "--images", "0"],
+        ["models", "wait", MODEL_ID, "--poll-interval", "0"],
+        ["platform-models", "--timeout", "nan"],
+    ],
+)
+def test_bad_numbers_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_version_and_a_bare_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from leonardo_async import __version__
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.strip() == f"leonardo-async {__version__}"
+    code, out, _ = run(capsys)
+    assert code == 0 and "usage: leonardo-async" in out and "examples:" in out
+
+
+@pytest.mark.parametrize("ending", [EOFError, KeyboardInterrupt])
+def test_a_prompt_ended_by_eof_or_ctrl_c_deletes_nothing(
+    env: FakeLeonardo,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    ending: type[BaseException],
+) -> None:
+    model_id = env.add_model(name="keep me")
+    prompts: list[str] = []
+
+    def ended(prompt: str) -> str:
+        prompts.append(prompt)
+        raise ending
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr("builtins.input", ended)
+    code, _, err = run(capsys, "models", "delete", model_id)
+    assert code == 130 and "not deleted" in err and "Traceback" not in err
+    assert model_id in env.model_ids()
+    assert prompts == [
+        f"Delete model 'keep me' ({model_id})? This cannot be undone. [y/N] "
+    ]
+
+
+def test_train_prints_one_object_with_the_dataset_id(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    (tmp_path / "cat.png").write_bytes(b"\x89PNG")
+    common = ["--instance-prompt", "sks", "--json", "--images", str(tmp_path)]
+    code, out, err = run(capsys, "models", "train", "--name", "a", *common)
+    started = json.loads(out)
+    assert code == 0, err
+    assert started["dataset_id"] in env.dataset_ids()
+    assert started["custom_model_id"]
+    code, out, err = run(
+        capsys,
+        "models",
+        "train",
+        "--name",
+        "b",
+        *common,
+        "--wait",
+        "--poll-interval",
+        "0.05",
+    )
+    finished = json.loads(out)
+    assert code == 0, err
+    assert isinstance(finished, dict) and finished["status"] == "COMPLETE"
+    assert finished["dataset_id"] in env.dataset_ids()
+
+
+def test_upload_takes_files_and_folders_alike(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    folder = tmp_path / "cats"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(b"\x89PNG")
+    (folder / "b.jpg").write_bytes(b"\xff\xd8")
+    (folder / "notes.txt").write_text("skipped")
+    single = tmp_path / "c.webp"
+    single.write_bytes(b"RIFF")
+    code, out, _ = run(capsys, "datasets", "create", "cats", "--json")
+    dataset_id = json.loads(out)["id"]
+    code, out, err = run(
+        capsys, "datasets", "upload", dataset_id, str(folder), str(single), "--json"
+    )
+    assert code == 0, err
+    assert len(json.loads(out)["image_ids"]) == 3
+    code, _, err = run(
+        capsys, "datasets", "upload", dataset_id, str(folder / "notes.txt")
+    )
+    assert code == 2 and "is not a png" in err
+
+
+def test_an_upload_failure_is_told_without_python_names(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    (tmp_path / "a.png").write_bytes(b"\x89PNG")
+    code, out, _ = run(capsys, "datasets", "create", "cats", "--json")
+    env.inject_fault("POST", "/storage/*", status=403)
+    code, _, err = run(
+        capsys, "datasets", "upload", json.loads(out)["id"], str(tmp_path)
+    )
+    assert code == 1
+    assert "uploading image 1 of 1 failed" in err and "0 were uploaded" in err
+    assert ".uploaded" not in err and "Error" not in err

@@ -367,3 +367,9 @@ def test_the_project_generates_no_code_of_its_own() -> None:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
         }
         assert not names & {"exec", "eval", "compile"}, source
+
+
+def test_a_cost_reads_as_a_person_would_write_it() -> None:
+    assert str(leo.Cost(Decimal("1.2500"), leo.CostUnit.DOLLARS)) == "1.2500 DOLLARS"
+    assert str(leo.Cost(Decimal(3), "TOKENS")) == "3 TOKENS"
+    assert str(leo.Cost(Decimal("0.5"))) == "0.5"

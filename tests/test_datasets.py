@@ -350,3 +350,26 @@ async def test_cancelling_upload_images_leaves_nothing(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert leftover_tasks() == set()
+
+
+async def test_an_on_progress_that_raises_is_raised_unchanged(
+    client: leo.LeonardoClient, fake: FakeLeonardo, images: list[pathlib.Path]
+) -> None:
+    # One rule for every callback: the user's exception, as it is.
+    dataset_id = await client.datasets.create("cats")
+
+    def broken(done: int, total: int) -> None:
+        raise KeyError("my bug")
+
+    with pytest.raises(KeyError, match="my bug"):
+        await client.datasets.upload_images(dataset_id, images, on_progress=broken)
+    assert leftover_tasks() == set()
+
+
+async def test_a_404_that_is_not_the_apis_suggests_the_base_url(
+    fake: FakeLeonardo,
+) -> None:
+    wrong = fake.base_url.removesuffix("/api/rest/v1")
+    async with leo.LeonardoClient(fake.api_key, base_url=wrong) as client:
+        with pytest.raises(leo.NotFoundError, match="/api/rest/v1"):
+            await client.models.list_platform()

@@ -55,8 +55,15 @@ def environment(served: FakeLeonardo) -> dict[str, str]:
         **os.environ,
         "LEONARDO_API_KEY": served.api_key,
         "LEONARDO_BASE_URL": served.base_url,
-        "LEONARDO_USER_ID": served.user_id,
     }
+
+
+def test_python_in_the_docs_fits_the_page() -> None:
+    # The docs' code column shows about 80 characters before it scrolls.
+    shown = [code for _, code in INLINE] + [e.read_text() for e in EXAMPLES]
+    for code in shown:
+        for line in code.splitlines():
+            assert len(line) <= 76, line
 
 
 def test_includes_name_real_files() -> None:

@@ -1,16 +1,15 @@
 """Start a batch of trainings at once and wait for all of them."""
 
 import asyncio
-import os
 
 import leonardo_async as leo
 
 DATASET_ID = "0b6c8a3e-1f2d-4e5a-9b7c-8d9e0f1a2b3c"  # your dataset's id
-USER_ID = os.environ["LEONARDO_USER_ID"]  # your user id
 
 
 async def main() -> None:
     async with leo.LeonardoClient() as client:
+        me = await client.users.me()  # whose models the batch is
         jobs = await asyncio.gather(
             *(
                 client.models.train(
@@ -24,7 +23,7 @@ async def main() -> None:
         # One GET /models/user/{id} a round for the whole batch.
         models = await client.wait_for_trainings(
             [job.custom_model_id for job in jobs],
-            user_id=USER_ID,
+            user_id=me.id,
             on_status=lambda m: print(f"{m.name}: {m.status}"),
         )
         for model in models:  # in the order of the jobs; FAILED ones too

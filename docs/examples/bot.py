@@ -15,28 +15,39 @@ class Message:
         print("message:", text)
 
 
-async def train_command(client: leo.LeonardoClient, name: str, reply: Message) -> None:
+async def train_command(
+    client: leo.LeonardoClient, name: str, reply: Message
+) -> None:
     try:
         job = await client.models.train(
-            name=name, dataset_id=DATASET_ID, instance_prompt="a photo of sks"
+            name=name,
+            dataset_id=DATASET_ID,
+            instance_prompt="a photo of sks",
         )
     except leo.TrainingOutcomeUnknownError:
-        await reply.edit("The API did not answer; check /models before retrying.")
+        await reply.edit(
+            "The API did not answer; check /models before retrying."
+        )
         return
     started = time.monotonic()
     try:
         async for model in client.watch_training(job.custom_model_id):
             minutes = (time.monotonic() - started) / 60
-            await reply.edit(f"{model.name}: {model.status} ({minutes:.0f} min)")
+            await reply.edit(
+                f"{model.name}: {model.status} ({minutes:.0f} min)"
+            )
     except leo.TrainingTimeoutError:
-        await reply.edit(f"{name}: still training after an hour; I stopped watching.")
+        await reply.edit(
+            f"{name}: still training after an hour; I stopped watching."
+        )
         return
     if model.status == leo.JobStatus.FAILED:
         await reply.edit(f"{name}: training failed.")
 
 
 async def main() -> None:
-    # One client for the whole bot: every command shares its session and limits.
+    # One client for the whole bot: every command shares its session
+    # and its limits.
     async with leo.LeonardoClient() as client:
         await asyncio.gather(
             train_command(client, "cats", Message()),

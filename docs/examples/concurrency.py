@@ -1,18 +1,17 @@
 """Read many models at once without opening a connection for each."""
 
 import asyncio
-import os
 
 import leonardo_async as leo
-
-USER_ID = os.environ["LEONARDO_USER_ID"]
 
 
 async def main() -> None:
     # At most 8 requests in flight, however many calls are gathered.
     async with leo.LeonardoClient(max_concurrency=8) as client:
-        mine = await client.models.list_for_user(USER_ID)
-        fresh = await asyncio.gather(*(client.models.get(m.id) for m in mine))
+        mine = await client.models.list_mine()
+        fresh = await asyncio.gather(
+            *(client.models.get(m.id) for m in mine)
+        )
         print(len(fresh), "models read")
 
         # A sibling with a shorter budget shares the session and the limit.

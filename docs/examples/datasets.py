@@ -5,12 +5,16 @@ import pathlib
 
 import leonardo_async as leo
 
-IMAGES = pathlib.Path("my-images")  # a folder of png, jpg, jpeg or webp files
+IMAGES = pathlib.Path(
+    "my-images"
+)  # a folder of png, jpg, jpeg or webp files
 SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 
 
 def image_files() -> list[pathlib.Path]:
-    return sorted(p for p in IMAGES.iterdir() if p.suffix.lower() in SUFFIXES)
+    return sorted(
+        p for p in IMAGES.iterdir() if p.suffix.lower() in SUFFIXES
+    )
 
 
 async def main() -> None:
@@ -24,18 +28,25 @@ async def main() -> None:
             "model tokens",
         )
 
-        dataset_id = await client.datasets.create("my cat", description="photos of Tom")
+        dataset_id = await client.datasets.create(
+            "my cat", description="photos of Tom"
+        )
         files = image_files()
         try:
             image_ids = await client.datasets.upload_images(
                 dataset_id,
                 files,
                 concurrency=4,
-                on_progress=lambda done, total: print(f"uploaded {done}/{total}"),
+                on_progress=lambda done, total: print(
+                    f"uploaded {done}/{total}"
+                ),
             )
         except leo.ImageUploadError as exc:
             uploaded = [i for i in exc.uploaded if i is not None]
-            print(f"upload stopped at {files[exc.failed_index]}: {exc.__cause__}")
+            print(
+                f"upload stopped at {files[exc.failed_index]}: "
+                f"{exc.__cause__}"
+            )
             print(f"{len(uploaded)} images are in the dataset already")
             raise
         print(len(image_ids), "images in dataset", dataset_id)

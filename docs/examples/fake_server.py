@@ -12,9 +12,16 @@ async def main() -> None:
         leo.LeonardoClient(fake.api_key, base_url=fake.base_url) as client,
     ):
         # Two 503s with Retry-After: the client waits and retries.
-        fake.inject_fault("GET", "/platformModels", status=503, retry_after=1, times=2)
+        fake.inject_fault(
+            "GET", "/platformModels", status=503, retry_after=1, times=2
+        )
         catalogue = await client.models.list_platform()
-        print(len(catalogue), "platform models after", len(fake.requests), "requests")
+        print(
+            len(catalogue),
+            "platform models after",
+            len(fake.requests),
+            "requests",
+        )
 
         fake.fail_next_training()
         job = await client.models.train(
@@ -23,7 +30,9 @@ async def main() -> None:
             instance_prompt="sks",
         )
         try:
-            await client.wait_for_training(job.custom_model_id, poll_interval=0.1)
+            await client.wait_for_training(
+                job.custom_model_id, poll_interval=0.1
+            )
         except leo.TrainingFailedError as exc:
             print("failed as arranged:", exc.model.status)
 

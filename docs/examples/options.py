@@ -1,4 +1,4 @@
-"""Per-call options and raw answers: fields this version does not know yet."""
+"""Per-call options and raw answers: what this version does not know yet."""
 
 import asyncio
 import logging
@@ -12,7 +12,8 @@ async def main() -> None:
     async with leo.LeonardoClient() as client:
         me = await client.users.me(extra_headers={"X-Request-Id": "bot-42"})
 
-        # A field the API has and this SDK does not type yet goes in extra_body;
+        # A field the API has and this SDK does not type yet goes in
+        # extra_body;
         # a field the SDK sets from an argument cannot be overridden there.
         try:
             await client.models.train(
@@ -26,11 +27,17 @@ async def main() -> None:
 
         # The answer as received, and what the plain call would return.
         raw = await client.with_raw_response.models.list_for_user(me.id)
-        print(raw.status, raw.headers.get("Content-Type"), f"{raw.elapsed:.3f}s")
+        print(
+            raw.status,
+            raw.headers.get("Content-Type"),
+            f"{raw.elapsed:.3f}s",
+        )
         models = raw.parse()
         print(len(models), "models;", len(raw.body), "bytes")
 
 
-logging.basicConfig(level=logging.DEBUG)  # shows each field that did not fit
+logging.basicConfig(
+    level=logging.DEBUG
+)  # shows each field that did not fit
 logging.getLogger("asyncio").setLevel(logging.WARNING)
 asyncio.run(main())

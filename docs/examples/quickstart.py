@@ -22,7 +22,8 @@ async def main() -> None:
         print("training", job.custom_model_id, "cost", job.cost)
 
         model = await client.wait_for_training(
-            job.custom_model_id, on_status=lambda m: print("status:", m.status)
+            job.custom_model_id,
+            on_status=lambda m: print("status:", m.status),
         )
         print("done:", model.name, model.status)
 

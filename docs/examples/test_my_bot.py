@@ -1,4 +1,8 @@
-"""A user's tests of their own bot, with the plugin's fixtures (pytest-asyncio)."""
+"""A user's tests of their own bot, with the plugin's fixtures.
+
+They need pytest-asyncio (``pip install pytest-asyncio``), in its strict or
+auto mode.
+"""
 
 import pytest
 
@@ -14,7 +18,9 @@ async def start_training(client: leo.LeonardoClient, name: str) -> str:
         instance_prompt="sks",
     )
     try:
-        model = await client.wait_for_training(job.custom_model_id, poll_interval=0.05)
+        model = await client.wait_for_training(
+            job.custom_model_id, poll_interval=0.05
+        )
     except leo.TrainingFailedError:
         return f"{name}: failed"
     return f"{model.name}: done"

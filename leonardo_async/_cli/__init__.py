@@ -1,21 +1,27 @@
 """The ``leonardo-async`` command: the demo, the fake server, and the real API.
 
 Exit codes: 0 success, 1 an API or connection error, 2 bad usage, 3 a training
-failed, 4 a wait timed out, 130 interrupted.
+failed, 4 a wait timed out, 130 interrupted (a deletion prompt ended by EOF
+or Ctrl-C included).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from .._errors import LeonardoError, TrainingFailedError, TrainingTimeoutError
-from . import _datasets, _models
-from ._common import Run, UsageError
+from .._errors import (
+    ImageUploadError,
+    LeonardoError,
+    TrainingFailedError,
+    TrainingTimeoutError,
+)
+from . import _models
+from ._common import NotConfirmed, Run, UsageError
 from ._parser import build_parser
 
 EXIT_OK = 0
@@ -25,18 +31,16 @@ EXIT_TRAINING_FAILED = 3
 EXIT_WAIT_TIMEOUT = 4
 EXIT_INTERRUPTED = 130
 
-_DELETING = {**_models.DELETING, **_datasets.DELETING}
 
-
-def _confirmed(args: argparse.Namespace) -> bool:
-    what, argument = _DELETING[args.run]
-    if args.yes:
-        return True
-    if not sys.stdin.isatty():
-        raise UsageError("refusing to delete without confirmation: pass --yes")
-    target = getattr(args, argument)
-    answer = input(f"Delete {what} {target}? This cannot be undone. [y/N] ")
-    return answer.strip().lower() in ("y", "yes")
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ImageUploadError):
+        done = sum(image_id is not None for image_id in exc.uploaded)
+        cause = exc.__cause__
+        return (
+            f"uploading image {exc.failed_index + 1} of {len(exc.uploaded)} failed "
+            f"({cause}); {done} were uploaded before it"
+        )
+    return str(exc)
 
 
 @contextlib.contextmanager
@@ -51,7 +55,7 @@ def _reported(stream: TextIO) -> Iterator[list[int]]:
         print(f"error: {exc}", file=stream)
         code[0] = EXIT_WAIT_TIMEOUT
     except LeonardoError as exc:
-        print(f"error: {exc}", file=stream)
+        print(f"error: {_describe(exc)}", file=stream)
         code[0] = EXIT_API_ERROR
     except (UsageError, ValueError, TypeError, OSError) as exc:
         print(f"error: {exc}", file=stream)
@@ -60,14 +64,21 @@ def _reported(stream: TextIO) -> Iterator[list[int]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:
+        parser.print_help()
+        return EXIT_OK
+    args = parser.parse_args(arguments)
+    # The library's retry lines are for applications' logs, not this terminal.
+    logging.getLogger("leonardo_async").addHandler(logging.NullHandler())
     run: Run = args.run
     with _reported(sys.stderr) as code:
-        if run in _DELETING and not _confirmed(args):
-            print("not deleted", file=sys.stderr)
-            return EXIT_OK
         try:
             code[0] = asyncio.run(run(args))
+        except NotConfirmed as exc:
+            print("not deleted", file=sys.stderr)
+            code[0] = EXIT_INTERRUPTED if exc.args else EXIT_OK
         except KeyboardInterrupt:
             waiting = run in _models.WAITING
             note = "; the training continues on the server" if waiting else ""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, NamedTuple, TextIO
@@ -17,6 +19,71 @@ Run = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 
 class UsageError(Exception):
     """A mistake in the command line, reported with exit code 2."""
+
+
+class NotConfirmed(Exception):
+    """The user did not confirm a deletion; nothing was done."""
+
+
+async def confirm(what: str) -> None:
+    """Ask before deleting ``what``; only "y" or "yes" goes on.
+
+    Raises:
+        UsageError: Standard input is not a terminal (pass ``--yes``).
+        NotConfirmed: Any other answer, or the input ended (EOF, Ctrl-C).
+    """
+    if not sys.stdin.isatty():
+        raise UsageError("refusing to delete without confirmation: pass --yes")
+    prompt = f"Delete {what}? This cannot be undone. [y/N] "
+    try:
+        answer = await asyncio.to_thread(input, prompt)
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)
+        raise NotConfirmed("the prompt was ended") from None
+    if answer.strip().lower() not in ("y", "yes"):
+        raise NotConfirmed
+
+
+def _number(kind: Callable[[str], float], text: str) -> float:
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def positive(text: str) -> float:
+    """An option's value: a number above zero."""
+    value = _number(float, text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+    return value
+
+
+def not_negative(text: str) -> float:
+    """An option's value: a number of at least zero."""
+    value = _number(float, text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
+    return value
+
+
+def at_least_one(text: str) -> int:
+    """An option's value: a whole number of at least 1."""
+    value = int(_number(int, text))
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+def port(text: str) -> int:
+    """An option's value: a TCP port, or 0 for a free one."""
+    value = int(_number(int, text))
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port from 0 to 65535, got {text}")
+    return value
 
 
 class Parents(NamedTuple):
@@ -41,24 +108,27 @@ def parents() -> Parents:
         "--base-url", help="the API root (default: LEONARDO_BASE_URL, else production)"
     )
     common.add_argument(
-        "--timeout", type=float, default=60.0, help="seconds per call (default 60)"
+        "--timeout", type=positive, default=60.0, help="seconds per call (default 60)"
     )
     waiting = argparse.ArgumentParser(add_help=False)
     waiting.add_argument(
         "--wait-timeout",
-        type=float,
+        type=positive,
         default=3600.0,
         help="seconds to wait (default 3600)",
     )
     waiting.add_argument(
         "--poll-interval",
-        type=float,
+        type=positive,
         default=5.0,
         help="first pause between polls (default 5)",
     )
     uploading = argparse.ArgumentParser(add_help=False)
     uploading.add_argument(
-        "--concurrency", type=int, default=4, help="uploads at once (default 4)"
+        "--concurrency",
+        type=at_least_one,
+        default=4,
+        help="uploads at once (default 4)",
     )
     return Parents(common, waiting, uploading)
 
@@ -85,7 +155,16 @@ def command(
 
 
 def client(args: argparse.Namespace) -> LeonardoClient:
-    """The client the command line's options describe."""
+    """The client the command line's options describe.
+
+    Raises:
+        UsageError: No key is set (said for a shell, not for Python).
+    """
+    if not os.environ.get("LEONARDO_API_KEY", "").strip():
+        raise UsageError(
+            "no API key: set the LEONARDO_API_KEY environment variable "
+            "(`leonardo-async fake-server` prints lines to paste for a local fake)"
+        )
     return LeonardoClient(base_url=args.base_url, timeout=args.timeout)
 
 

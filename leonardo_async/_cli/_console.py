@@ -7,6 +7,7 @@ progress is printed as one plain line per change.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -35,14 +36,51 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
-    """Render rows as an aligned plain-text table."""
+#: The narrowest a column is made to fit the terminal.
+MIN_COLUMN = 8
+
+
+def _fit(widths: list[int], width: int) -> list[int]:
+    """Narrow the widest columns until the table fits in ``width``."""
+    widths = list(widths)
+    while sum(widths) + 2 * (len(widths) - 1) > width:
+        widest = max(range(len(widths)), key=widths.__getitem__)
+        if widths[widest] <= MIN_COLUMN:
+            break  # as narrow as it gets: let the terminal wrap
+        widths[widest] -= 1
+    return widths
+
+
+def _cut(cell: str, width: int) -> str:
+    # The middle goes: both ends of an id, a path or a name say the most.
+    if len(cell) <= width:
+        return cell
+    head = (width - 1) // 2
+    return cell[:head] + "…" + cell[len(cell) - (width - 1 - head) :]
+
+
+def table(
+    rows: Sequence[Sequence[object]],
+    headers: Sequence[str],
+    width: int | None = None,
+) -> str:
+    """Render rows as an aligned plain-text table that fits the terminal.
+
+    Args:
+        rows: The cells, row by row.
+        headers: The column names.
+        width: The width to fit; the terminal's (``COLUMNS``, else 80) when
+            omitted. The widest columns are cut in the middle, with "…".
+    """
     cells = [[str(h) for h in headers]] + [
         ["" if c is None else str(c) for c in row] for row in rows
     ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    widths = _fit(widths, width or shutil.get_terminal_size().columns)
     lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        "  ".join(
+            _cut(c, w).ljust(w) for c, w in zip(row, widths, strict=True)
+        ).rstrip()
         for row in cells
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))

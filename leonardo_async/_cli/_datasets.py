@@ -9,27 +9,50 @@ from typing import Any
 
 from .._client import LeonardoClient
 from .._resources import CONTENT_TYPES
-from ._common import Parents, UsageError, client, command, emit, progress_stream
+from ._common import (
+    Parents,
+    UsageError,
+    client,
+    command,
+    confirm,
+    emit,
+    progress_stream,
+)
 from ._console import UploadProgress, table
 
 
-def image_files(folder: str) -> list[pathlib.Path]:
-    """The image files in ``folder``, sorted; other files are skipped.
+def _is_image(path: pathlib.Path) -> bool:
+    return path.suffix.lower().lstrip(".") in CONTENT_TYPES
+
+
+def image_files(paths: Sequence[str], option: str) -> list[pathlib.Path]:
+    """The images that ``paths`` name: one rule for every command.
+
+    A folder gives the png, jpg, jpeg and webp files in it, sorted (other
+    files are skipped); a file must be one of those.
 
     Raises:
-        UsageError: It is not a folder, or holds no image.
+        UsageError: A path does not exist, a file is not an image, or there
+            is no image at all.
     """
-    path = pathlib.Path(folder)
-    if not path.is_dir():
-        raise UsageError(f"--images {folder!r} is not a folder")
-    files = sorted(
-        p
-        for p in path.iterdir()
-        if p.is_file() and p.suffix.lower().lstrip(".") in CONTENT_TYPES
-    )
-    if not files:
-        raise UsageError(f"--images {folder!r} holds no png, jpg, jpeg or webp file")
-    return files
+    found: list[pathlib.Path] = []
+    for name in paths:
+        path = pathlib.Path(name)
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.is_file() and _is_image(p))
+        elif path.is_file():
+            if not _is_image(path):
+                raise UsageError(
+                    f"{option} {name!r} is not a png, jpg, jpeg or webp file"
+                )
+            found.append(path)
+        else:
+            raise UsageError(f"{option} {name!r}: no such file or folder")
+    if not found:
+        raise UsageError(
+            f"{option} {' '.join(paths)!r} holds no png, jpg, jpeg or webp file"
+        )
+    return found
 
 
 async def upload(
@@ -70,13 +93,14 @@ async def _get(args: argparse.Namespace) -> int:
 
 
 async def _upload(args: argparse.Namespace) -> int:
+    files = image_files(args.files, "FILE")
     async with client(args) as api:
-        ids = await upload(api, args, args.dataset_id, args.files)
+        ids = await upload(api, args, args.dataset_id, files)
     emit(
         args,
         {"image_ids": ids},
         lambda: table(
-            [[str(f), i] for f, i in zip(args.files, ids, strict=True)],
+            [[str(f), i] for f, i in zip(files, ids, strict=True)],
             ["file", "image id"],
         ),
     )
@@ -85,13 +109,12 @@ async def _upload(args: argparse.Namespace) -> int:
 
 async def _delete(args: argparse.Namespace) -> int:
     async with client(args) as api:
+        if not args.yes:
+            dataset = await api.datasets.get(args.dataset_id)
+            await confirm(f"dataset {dataset.name!r} ({dataset.id})")
         deleted = await api.datasets.delete(args.dataset_id)
     emit(args, {"deleted": deleted}, lambda: f"deleted dataset {deleted}")
     return 0
-
-
-#: The commands that delete, and what they delete (for the confirmation).
-DELETING = {_delete: ("dataset", "dataset_id")}
 
 
 def add_commands(commands: Any, parents: Parents) -> None:
@@ -121,12 +144,12 @@ def add_commands(commands: Any, parents: Parents) -> None:
         actions,
         "upload",
         _upload,
-        "upload image files into a dataset",
-        "leonardo-async datasets upload DATASET_ID cats/*.png --concurrency 4",
+        "upload images (files, or every image in a folder) into a dataset",
+        "leonardo-async datasets upload DATASET_ID cats/ --concurrency 4",
         [parents.common, parents.uploading],
     )
     put.add_argument("dataset_id")
-    put.add_argument("files", nargs="+", metavar="FILE")
+    put.add_argument("files", nargs="+", metavar="FILE", help="an image, or a folder")
     remove = command(
         actions,
         "delete",

@@ -6,7 +6,15 @@ import argparse
 import asyncio
 from typing import Any
 
-from ._common import Parents, client, command, emit
+from ._common import (
+    Parents,
+    at_least_one,
+    client,
+    command,
+    emit,
+    not_negative,
+    port,
+)
 from ._console import table, to_jsonable
 
 
@@ -31,9 +39,10 @@ async def _fake_server(args: argparse.Namespace) -> int:
         port=args.port,
     )
     async with fake:
-        print(f"LEONARDO_BASE_URL={fake.base_url}", flush=True)
-        print(f"LEONARDO_API_KEY={fake.api_key}", flush=True)
-        print(f"user id: {fake.user_id}  (Ctrl-C to stop)", flush=True)
+        # Lines a shell can paste as they are.
+        print(f"export LEONARDO_BASE_URL={fake.base_url}", flush=True)
+        print(f"export LEONARDO_API_KEY={fake.api_key}", flush=True)
+        print(f"# user id {fake.user_id}; Ctrl-C to stop", flush=True)
         await asyncio.Event().wait()
     return 0  # pragma: no cover - only left by an interrupt
 
@@ -54,16 +63,22 @@ def add_commands(commands: Any, parents: Parents) -> None:
         "leonardo-async demo --trainings 5 --training-seconds 2",
     )
     demo.add_argument(
-        "--trainings", type=int, default=5, help="trainings to start (default 5)"
+        "--trainings",
+        type=at_least_one,
+        default=5,
+        help="trainings to start (default 5)",
     )
     demo.add_argument(
         "--training-seconds",
-        type=float,
+        type=not_negative,
         default=2.0,
         help="how long each takes (default 2)",
     )
     demo.add_argument(
-        "--images", type=int, default=4, help="sample images to upload (default 4)"
+        "--images",
+        type=at_least_one,
+        default=4,
+        help="sample images to upload (default 4)",
     )
     fake = command(
         commands,
@@ -73,8 +88,8 @@ def add_commands(commands: Any, parents: Parents) -> None:
         "leonardo-async fake-server --port 8765 --api-key test-key",
     )
     fake.add_argument("--host", default="127.0.0.1")
-    fake.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    fake.add_argument("--training-seconds", type=float, default=5.0)
+    fake.add_argument("--port", type=port, default=0, help="0 picks a free port")
+    fake.add_argument("--training-seconds", type=not_negative, default=5.0)
     fake.add_argument("--api-key", help="the key it accepts (default: random)")
     command(
         commands,

@@ -6,10 +6,18 @@ import argparse
 from typing import Any
 
 from .._client import LeonardoClient
-from .._data import CustomModelType, JobStatus, SdVersion, Strength
+from .._data import CustomModel, CustomModelType, JobStatus, SdVersion, Strength
 from .._errors import TrainingFailedError
-from ._common import Parents, UsageError, client, command, emit, progress_stream
-from ._console import MODEL_HEADERS, Progress, model_rows, table
+from ._common import (
+    Parents,
+    UsageError,
+    client,
+    command,
+    confirm,
+    emit,
+    progress_stream,
+)
+from ._console import MODEL_HEADERS, Progress, model_rows, table, to_jsonable
 from ._datasets import image_files, upload
 
 
@@ -49,17 +57,19 @@ async def _get(args: argparse.Namespace) -> int:
 
 async def _wait_for(
     api: LeonardoClient, args: argparse.Namespace, ids: list[str]
-) -> int:
+) -> list[CustomModel]:
     out, live = progress_stream(args)
     with Progress(out, live=live, names=dict.fromkeys(ids, "")) as progress:
-        models = await api.wait_for_trainings(
+        return await api.wait_for_trainings(
             ids,
             timeout=args.wait_timeout,
             poll_interval=args.poll_interval,
             max_poll_interval=max(args.poll_interval, 60.0),
             on_status=progress.update,
         )
-    emit(args, models, lambda: table(model_rows(models), MODEL_HEADERS))
+
+
+def _raise_failed(models: list[CustomModel]) -> int:
     failed = [m for m in models if m.status == JobStatus.FAILED]
     if failed:
         raise TrainingFailedError(failed[0])
@@ -69,7 +79,7 @@ async def _wait_for(
 async def _train(args: argparse.Namespace) -> int:
     if (args.dataset_id is None) == (args.images is None):
         raise UsageError("give exactly one of --dataset-id and --images")
-    files = image_files(args.images) if args.images is not None else []
+    files = image_files([args.images], "--images") if args.images is not None else []
     async with client(args) as api:
         dataset_id = args.dataset_id
         if files:
@@ -88,26 +98,39 @@ async def _train(args: argparse.Namespace) -> int:
             sd_version=args.sd_version,
             strength=args.strength,
         )
+        cost = f" (cost {job.cost})" if job.cost else ""
         if not args.wait:
-            cost = f" (cost {job.cost.amount} {job.cost.unit})" if job.cost else ""
+            # One object in --json, with or without --wait, with the id of the
+            # dataset (which --images made) for a script to clean up.
             emit(
                 args,
-                job,
+                {**to_jsonable(job), "dataset_id": dataset_id},
                 lambda: f"training started: model {job.custom_model_id}{cost}",
             )
             return 0
         if not args.json:
-            print(f"training started: model {job.custom_model_id}", flush=True)
-        return await _wait_for(api, args, [job.custom_model_id])
+            print(f"training started: model {job.custom_model_id}{cost}", flush=True)
+        (model,) = await _wait_for(api, args, [job.custom_model_id])
+    emit(
+        args,
+        {**to_jsonable(model), "dataset_id": dataset_id},
+        lambda: table(model_rows([model]), MODEL_HEADERS),
+    )
+    return _raise_failed([model])
 
 
 async def _wait(args: argparse.Namespace) -> int:
     async with client(args) as api:
-        return await _wait_for(api, args, list(args.model_ids))
+        models = await _wait_for(api, args, list(args.model_ids))
+    emit(args, models, lambda: table(model_rows(models), MODEL_HEADERS))
+    return _raise_failed(models)
 
 
 async def _delete(args: argparse.Namespace) -> int:
     async with client(args) as api:
+        if not args.yes:
+            model = await api.models.get(args.model_id)
+            await confirm(f"model {model.name!r} ({model.id})")
         deleted = await api.models.delete(args.model_id)
     emit(args, {"deleted": deleted}, lambda: f"deleted model {deleted}")
     return 0
@@ -115,8 +138,6 @@ async def _delete(args: argparse.Namespace) -> int:
 
 #: The commands whose interruption leaves a training running on the server.
 WAITING = (_train, _wait)
-#: The commands that delete, and what they delete (for the confirmation).
-DELETING = {_delete: ("model", "model_id")}
 
 
 def _add_train(actions: Any, parents: Parents) -> None:
@@ -131,7 +152,9 @@ def _add_train(actions: Any, parents: Parents) -> None:
     )
     train.add_argument("--name", required=True)
     train.add_argument("--dataset-id", help="an existing dataset to train on")
-    train.add_argument("--images", help="a folder of images: make a dataset of them")
+    train.add_argument(
+        "--images", help="a folder of images (or one image): make a dataset of them"
+    )
     train.add_argument("--instance-prompt", required=True)
     train.add_argument("--description")
     train.add_argument("--model-type", choices=[t.value for t in CustomModelType])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from .._version import __version__
 from . import _datasets, _local, _models
 from ._common import parents
 
@@ -14,7 +15,7 @@ examples:
   leonardo-async platform-models
   leonardo-async models list --me --json
   leonardo-async datasets create cats
-  leonardo-async datasets upload DATASET_ID cats/*.png --concurrency 4
+  leonardo-async datasets upload DATASET_ID cats/ --concurrency 4
   leonardo-async models train --name my-style --images cats/ \\
       --instance-prompt "a photo of sks" --resolution 768 --wait
   leonardo-async models wait MODEL_ID [MODEL_ID ...]
@@ -23,7 +24,7 @@ examples:
 
 The key comes from LEONARDO_API_KEY; the API root from --base-url or
 LEONARDO_BASE_URL. Exit codes: 0 ok, 1 API error, 2 usage, 3 training
-failed, 4 wait timed out, 130 interrupted.
+failed, 4 wait timed out, 130 interrupted (or a deletion prompt ended).
 """
 
 
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="The Leonardo.AI Models API from the command line.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"leonardo-async {__version__}"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     groups = parents()

@@ -59,6 +59,14 @@ class _Image(NamedTuple):
     filename: str
 
 
+class _CallbackFailed(Exception):
+    """``on_progress`` raised: its exception goes to the caller unchanged."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(error)
+        self.error = error
+
+
 class _Slot(NamedTuple):
     url: str
     fields: tuple[tuple[str, str], ...]
@@ -301,7 +309,9 @@ class Datasets:
             concurrency: How many uploads run at once (within the client's
                 ``max_concurrency``).
             on_progress: Called (and awaited, if async) with (done, total)
-                after each upload.
+                after each upload. If it raises, the uploads not yet finished
+                are cancelled and its exception is raised unchanged (as with
+                the waits' ``on_status``).
 
         Returns:
             The new images' ids, in the order of ``images``.
@@ -329,7 +339,10 @@ class Datasets:
             async with slots:
                 uploaded[index] = await self._upload(dataset_id, loaded[index], options)
             done += 1
-            await call_back(on_progress, done, len(loaded))
+            try:
+                await call_back(on_progress, done, len(loaded))
+            except Exception as exc:
+                raise _CallbackFailed(exc) from exc
 
         tasks = [asyncio.ensure_future(upload(i)) for i in range(len(loaded))]
         try:
@@ -340,9 +353,10 @@ class Datasets:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         for index, task in enumerate(tasks):
-            if not task.cancelled() and task.exception() is not None:
-                failure = task.exception()
-                assert failure is not None
+            failure = None if task.cancelled() else task.exception()
+            if isinstance(failure, _CallbackFailed):
+                raise failure.error  # the callback's own exception, unchanged
+            if failure is not None:
                 raise ImageUploadError(uploaded, index, failure) from failure
         return [image_id for image_id in uploaded if image_id is not None]
 

@@ -79,6 +79,12 @@ def status_error(answer: Answer) -> APIStatusError:
     message, code = _read_error_body(body)
     if message is None:
         message = _describe(status, body)
+        if status == 404:
+            # The API answers an unknown id with 200 and null, never 404.
+            message += (
+                "; the API itself does not answer 404, so check the base URL "
+                "(it usually ends in /api/rest/v1)"
+            )
     cls = _STATUS_CLASSES.get(status)
     if cls is None:
         cls = ServerError if status >= 500 else APIStatusError

@@ -45,10 +45,21 @@ def fake_time() -> FakeTime:
     return FakeTime()
 
 
+#: The dataset id the docs' examples train on (theirs, as a user's would be).
+DOCS_DATASET_ID = "0b6c8a3e-1f2d-4e5a-9b7c-8d9e0f1a2b3c"
+
+
+def with_datasets(fake: FakeLeonardo) -> FakeLeonardo:
+    """The fake, holding the datasets the tests and the docs name by id."""
+    for dataset_id in (DATASET_ID, DOCS_DATASET_ID):
+        fake.add_dataset(id=dataset_id, name="test images")
+    return fake
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeLeonardo]:
     async with FakeLeonardo(training_seconds=0.2) as server:
-        yield server
+        yield with_datasets(server)
 
 
 @pytest.fixture
@@ -101,7 +112,7 @@ class ThreadedFake:
     def __enter__(self) -> FakeLeonardo:
         self.thread.start()
         asyncio.run_coroutine_threadsafe(self.fake.start(), self.loop).result(10)
-        return self.fake
+        return with_datasets(self.fake)
 
     def __exit__(self, *exc: object) -> None:
         asyncio.run_coroutine_threadsafe(self.fake.stop(), self.loop).result(10)

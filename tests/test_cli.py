@@ -8,6 +8,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 
@@ -362,7 +363,11 @@ def test_plain_lines_when_not_a_terminal(served: FakeLeonardo) -> None:
 
 
 def test_live_view_on_a_terminal(served: FakeLeonardo) -> None:
-    model_id = served.add_model(status="COMPLETE", name="on-a-tty")
+    # PENDING for the first polls, so the live view has rows of its own (the
+    # final table, printed after it, only ever says COMPLETE).
+    model_id = served.add_model(status="PENDING", name="on-a-tty")
+    finish = threading.Timer(1.0, served.set_status, (model_id, "COMPLETE"))
+    finish.start()
     environment = {
         **os.environ,
         "LEONARDO_API_KEY": served.api_key,
@@ -372,7 +377,7 @@ def test_live_view_on_a_terminal(served: FakeLeonardo) -> None:
     }
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        cli("models", "wait", model_id),
+        cli("models", "wait", model_id, "--poll-interval", "0.1"),
         env=environment,
         stdout=slave,
         stderr=slave,
@@ -396,8 +401,11 @@ def test_live_view_on_a_terminal(served: FakeLeonardo) -> None:
     os.close(master)
     assert proc.wait(timeout=10) == 0
     screen = b"".join(chunks).decode(errors="replace")
+    finish.cancel()
     assert "trainings" in screen and "on-a-tty" in screen
     assert "━" in screen or "─" in screen  # a rich table, not plain lines
+    live_rows = [line for line in screen.splitlines() if "PENDING" in line]
+    assert live_rows and all("on-a-tty" in line for line in live_rows)
 
 
 def test_fake_server_command(tmp_path: object) -> None:

@@ -77,7 +77,7 @@ async def test_create_get_delete(
         await client.datasets.get(dataset_id)
     with pytest.raises(leo.NotFoundError):
         await client.datasets.delete(dataset_id)
-    assert fake.dataset_ids() == [described]
+    assert fake.dataset_ids()[-1] == described and dataset_id not in fake.dataset_ids()
 
 
 async def test_dataset_arguments_are_checked_first(

@@ -58,6 +58,7 @@ async def test_soak() -> None:
     started = time.monotonic()
 
     async with FakeLeonardo(training_seconds=0.05) as fake:
+        fake.add_dataset(id=DATASET_ID)
         base = leo.LeonardoClient(
             fake.api_key,
             base_url=fake.base_url,

@@ -26,7 +26,7 @@ async def main() -> None:
         fake.fail_next_training()
         job = await client.models.train(
             name="doomed",
-            dataset_id="0b6c8a3e-1f2d-4e5a-9b7c-8d9e0f1a2b3c",
+            dataset_id=fake.add_dataset(name="cats"),  # one the fake holds
             instance_prompt="sks",
         )
         try:

@@ -10,17 +10,16 @@ import leonardo_async as leo
 from leonardo_async.testing import FakeLeonardo
 
 
-async def start_training(client: leo.LeonardoClient, name: str) -> str:
+async def start_training(
+    client: leo.LeonardoClient, name: str, dataset_id: str
+) -> str:
     """The bot command under test: train, wait, report."""
     job = await client.models.train(
-        name=name,
-        dataset_id="7f3c2a1e-5b8d-4c6f-9e0a-1b2c3d4e5f60",
-        instance_prompt="sks",
+        name=name, dataset_id=dataset_id, instance_prompt="sks"
     )
     try:
-        model = await client.wait_for_training(
-            job.custom_model_id, poll_interval=0.05
-        )
+        # The fixture's client polls every 50-100 ms: this takes no time.
+        model = await client.wait_for_training(job.custom_model_id)
     except leo.TrainingFailedError:
         return f"{name}: failed"
     return f"{model.name}: done"
@@ -30,7 +29,9 @@ async def start_training(client: leo.LeonardoClient, name: str) -> str:
 async def test_reports_success(
     leonardo_client: leo.LeonardoClient, leonardo_fake: FakeLeonardo
 ) -> None:
-    assert await start_training(leonardo_client, "cats") == "cats: done"
+    dataset_id = leonardo_fake.add_dataset(name="photos")
+    done = await start_training(leonardo_client, "cats", dataset_id)
+    assert done == "cats: done"
     assert leonardo_fake.trainings_started == 1
 
 
@@ -39,7 +40,9 @@ async def test_reports_failure(
     leonardo_client: leo.LeonardoClient, leonardo_fake: FakeLeonardo
 ) -> None:
     leonardo_fake.fail_next_training()
-    assert await start_training(leonardo_client, "dogs") == "dogs: failed"
+    dataset_id = leonardo_fake.add_dataset(name="photos")
+    done = await start_training(leonardo_client, "dogs", dataset_id)
+    assert done == "dogs: failed"
 
 
 @pytest.mark.asyncio
@@ -47,4 +50,6 @@ async def test_survives_a_flaky_api(
     leonardo_client: leo.LeonardoClient, leonardo_fake: FakeLeonardo
 ) -> None:
     leonardo_fake.inject_fault("GET", "/models/*", status=503, times=2)
-    assert await start_training(leonardo_client, "birds") == "birds: done"
+    dataset_id = leonardo_fake.add_dataset(name="photos")
+    done = await start_training(leonardo_client, "birds", dataset_id)
+    assert done == "birds: done"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import hashlib
 import json
 import time
 import uuid
@@ -147,6 +148,12 @@ class _Model:
     status: str | None = None  # set by hand; otherwise follows the clock
 
 
+def _v4_id(kind: str, name: str) -> str:
+    # Deterministic, and a version-4 UUID as the spec's pattern wants.
+    digest = hashlib.sha256(f"{kind}:{name}".encode()).digest()[:16]
+    return str(uuid.UUID(bytes=digest, version=4))
+
+
 def _timestamp(moment: datetime) -> str:
     # The real API sends UTC without a zone, to the millisecond.
     return moment.replace(tzinfo=None).isoformat(timespec="milliseconds")
@@ -211,13 +218,13 @@ class FakeLeonardo:
         self.uploads: list[StoredUpload] = []
         self._platform = [
             {
-                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, name)),
+                "id": _v4_id("platform model", name),
                 "name": name,
                 "description": description,
                 "nsfw": False,
                 "featured": featured,
                 "generated_image": {
-                    "id": str(uuid.uuid5(uuid.NAMESPACE_DNS, name)),
+                    "id": _v4_id("sample image", name),
                     "url": f"https://cdn.leonardo.ai/samples/{index}.jpg",
                 },
             }
@@ -427,9 +434,8 @@ class FakeLeonardo:
         body: Any = None
         if not storage:  # the storage handler reads its multipart body itself
             raw = await request.read()
-            try:
-                body = json.loads(raw) if raw else None
-            except ValueError:
+            body = _decoded(raw) if raw else None
+            if body is _NOT_JSON:
                 body = raw.decode("utf-8", "replace")
         self.requests.append(
             RecordedRequest(
@@ -491,16 +497,15 @@ class FakeLeonardo:
         return web.json_response({"custom_models": self._platform})
 
     async def _train(self, request: web.Request) -> web.Response:
-        try:
-            body = await request.json()
-        except ValueError:
-            return _error(400, "the body is not JSON", "validation-failed")
+        body = await _json_object(request)
         problem = _training_problem(body)
-        if problem is not None:
-            return _error(400, problem, "validation-failed")
+        if body is None or problem is not None:
+            return _error(400, problem or "expected an object", "validation-failed")
+        if body["datasetId"] not in self._datasets:
+            return _error(400, "dataset not found", "validation-failed")
         model_id = str(uuid.uuid4())
         now = datetime.now(timezone.utc)
-        resolution = body.get("resolution", 512)
+        resolution = body.get("resolution") or 512
         self._models[model_id] = _Model(
             {
                 "id": model_id,
@@ -567,12 +572,37 @@ class FakeLeonardo:
         """The ids of every dataset the fake holds, oldest first."""
         return list(self._datasets)
 
+    def add_dataset(self, *, name: str = "added dataset", id: str | None = None) -> str:
+        """Store an empty dataset directly, so that trainings can name it.
+
+        Args:
+            name: Its name.
+            id: Its id; a random UUID when omitted.
+
+        Returns:
+            The dataset's id.
+        """
+        dataset_id = id or str(uuid.uuid4())
+        now = _timestamp(datetime.now(timezone.utc))
+        self._datasets[dataset_id] = _Dataset(
+            {
+                "id": dataset_id,
+                "name": name,
+                "description": None,
+                "createdAt": now,
+                "updatedAt": now,
+            }
+        )
+        return dataset_id
+
     async def _create_dataset(self, request: web.Request) -> web.Response:
         body = await _json_object(request)
         name = body.get("name") if body is not None else None
         if not isinstance(name, str) or not name:
             return _error(400, "missing or invalid field 'name'", "validation-failed")
         description = body.get("description") if body is not None else None
+        if description is not None and not isinstance(description, str):
+            return _error(400, "invalid field 'description'", "validation-failed")
         now = _timestamp(datetime.now(timezone.utc))
         dataset_id = str(uuid.uuid4())
         self._datasets[dataset_id] = _Dataset(
@@ -602,7 +632,7 @@ class FakeLeonardo:
         dataset_id = request.match_info["id"]
         body = await _json_object(request)
         extension = body.get("extension") if body is not None else None
-        if extension not in IMAGE_TYPES:
+        if not isinstance(extension, str) or extension not in IMAGE_TYPES:
             return _error(
                 400, "extension must be png, jpg, jpeg or webp", "validation-failed"
             )
@@ -714,28 +744,47 @@ def _s3_error(
     )
 
 
-async def _json_object(request: web.Request) -> dict[str, Any] | None:
+_NOT_JSON = object()
+
+
+def _decoded(raw: bytes) -> Any:
+    """The JSON in a body, or ``_NOT_JSON`` (not JSON, not UTF-8, too deep)."""
     try:
-        body = await request.json()
-    except ValueError:
-        return None
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+
+
+async def _json_object(request: web.Request) -> dict[str, Any] | None:
+    body = _decoded(await request.read())
     return body if isinstance(body, dict) else None
 
 
 def _training_problem(body: Any) -> str | None:
+    """What is wrong with a training body, as strictly as the spec; or ``None``."""
     if not isinstance(body, dict):
         return "expected a JSON object"
     for key in ("name", "datasetId", "instance_prompt"):
         if not isinstance(body.get(key), str) or not body[key]:
             return f"missing or invalid field {key!r}"
+    # Each optional field: what it may be besides null (the spec allows null).
     choices: dict[str, tuple[Any, ...]] = {
-        "resolution": (512, 768),
         "sd_version": _TRAINABLE_SD_VERSIONS,
         "modelType": _MODEL_TYPES,
         "strength": _STRENGTHS,
-        "nsfw": (True, False),
     }
     for key, allowed in choices.items():
-        if key in body and body[key] not in allowed:
-            return f"invalid value for {key!r}: {body[key]!r}"
+        value = body.get(key)
+        if value is not None and (not isinstance(value, str) or value not in allowed):
+            return f"invalid value for {key!r}: {value!r}"
+    resolution = body.get("resolution")
+    if resolution is not None and (
+        type(resolution) is not int or resolution not in (512, 768)
+    ):
+        return f"invalid value for 'resolution': {resolution!r}"
+    if body.get("nsfw") is not None and not isinstance(body["nsfw"], bool):
+        return f"invalid value for 'nsfw': {body['nsfw']!r}"
+    description = body.get("description")
+    if description is not None and not isinstance(description, str):
+        return f"invalid value for 'description': {description!r}"
     return None

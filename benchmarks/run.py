@@ -330,7 +330,7 @@ async def measure_memory(count: int) -> list[list[str]]:
         HEADERS,
         policy,
     )
-    client._bind(caller)
+    client._bind(caller, client._intervals)
     waits = await footprint(
         lambda: [
             asyncio.ensure_future(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import pathlib
@@ -8,6 +10,7 @@ import select
 import signal
 import subprocess
 import sys
+import termios
 import threading
 import time
 from collections.abc import Iterator
@@ -776,3 +779,44 @@ def test_an_upload_failure_is_told_without_python_names(
     assert code == 1
     assert "uploading image 1 of 1 failed" in err and "0 were uploaded" in err
     assert ".uploaded" not in err and "Error" not in err
+
+
+def _own_terminal() -> None:
+    # In the child: a session of its own whose controlling terminal is the pty.
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def test_ctrl_c_at_the_delete_prompt_on_a_terminal(served: FakeLeonardo) -> None:
+    model_id = served.add_model(name="keep me")
+    environment = {
+        **os.environ,
+        "LEONARDO_API_KEY": served.api_key,
+        "LEONARDO_BASE_URL": served.base_url,
+    }
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        cli("models", "delete", model_id),
+        env=environment,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        preexec_fn=_own_terminal,  # so that Ctrl-C is a SIGINT, as for a user
+    )
+    os.close(slave)
+    screen = b""
+    deadline = time.monotonic() + 20
+    while b"[y/N]" not in screen and time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            screen += os.read(master, 4096)
+    assert b"Delete model 'keep me'" in screen
+    os.write(master, b"\x03")  # Ctrl-C, as the terminal sends it
+    code = proc.wait(timeout=10)  # no hang on a prompt left reading
+    with contextlib.suppress(OSError):
+        while select.select([master], [], [], 0.2)[0]:
+            screen += os.read(master, 4096)
+    os.close(master)
+    assert code == 130
+    assert b"not deleted" in screen and b"Traceback" not in screen
+    assert model_id in served.model_ids()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
+import signal
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, NamedTuple, TextIO
 
 from .._client import LeonardoClient
@@ -35,11 +35,16 @@ async def confirm(what: str) -> None:
     if not sys.stdin.isatty():
         raise UsageError("refusing to delete without confirmation: pass --yes")
     prompt = f"Delete {what}? This cannot be undone. [y/N] "
+    # asyncio.run's own SIGINT handler only cancels the task, which a prompt
+    # blocked reading stdin never notices: while it waits, Ctrl-C raises.
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        answer = await asyncio.to_thread(input, prompt)
+        answer = input(prompt)  # noqa: ASYNC250 - nothing else runs meanwhile
     except (EOFError, KeyboardInterrupt):
         print(file=sys.stderr)
         raise NotConfirmed("the prompt was ended") from None
+    finally:
+        signal.signal(signal.SIGINT, handler)
     if answer.strip().lower() not in ("y", "yes"):
         raise NotConfirmed
 
@@ -152,6 +157,22 @@ def command(
     )
     parser.set_defaults(run=run)
     return parser
+
+
+async def delete_confirmed(
+    args: argparse.Namespace,
+    what: str,
+    object_id: str,
+    get: Callable[[str], Awaitable[Any]],
+    delete: Callable[[str], Awaitable[object]],
+) -> int:
+    """Delete one object, after a prompt that names it unless ``--yes``."""
+    if not args.yes:
+        found = await get(object_id)
+        await confirm(f"{what} {found.name!r} ({found.id})")
+    deleted = await delete(object_id)
+    emit(args, {"deleted": deleted}, lambda: f"deleted {what} {deleted}")
+    return 0
 
 
 def client(args: argparse.Namespace) -> LeonardoClient:

@@ -14,7 +14,7 @@ from ._common import (
     UsageError,
     client,
     command,
-    confirm,
+    delete_confirmed,
     emit,
     progress_stream,
 )
@@ -109,12 +109,9 @@ async def _upload(args: argparse.Namespace) -> int:
 
 async def _delete(args: argparse.Namespace) -> int:
     async with client(args) as api:
-        if not args.yes:
-            dataset = await api.datasets.get(args.dataset_id)
-            await confirm(f"dataset {dataset.name!r} ({dataset.id})")
-        deleted = await api.datasets.delete(args.dataset_id)
-    emit(args, {"deleted": deleted}, lambda: f"deleted dataset {deleted}")
-    return 0
+        return await delete_confirmed(
+            args, "dataset", args.dataset_id, api.datasets.get, api.datasets.delete
+        )
 
 
 def add_commands(commands: Any, parents: Parents) -> None:

@@ -13,7 +13,7 @@ from ._common import (
     UsageError,
     client,
     command,
-    confirm,
+    delete_confirmed,
     emit,
     progress_stream,
 )
@@ -128,12 +128,9 @@ async def _wait(args: argparse.Namespace) -> int:
 
 async def _delete(args: argparse.Namespace) -> int:
     async with client(args) as api:
-        if not args.yes:
-            model = await api.models.get(args.model_id)
-            await confirm(f"model {model.name!r} ({model.id})")
-        deleted = await api.models.delete(args.model_id)
-    emit(args, {"deleted": deleted}, lambda: f"deleted model {deleted}")
-    return 0
+        return await delete_confirmed(
+            args, "model", args.model_id, api.models.get, api.models.delete
+        )
 
 
 #: The commands whose interruption leaves a training running on the server.

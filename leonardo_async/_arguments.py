@@ -33,6 +33,36 @@ def check_id(value: object, argument: str) -> str:
     return value
 
 
+def check_int_id(value: object, argument: str) -> int:
+    """Return ``value`` if it is a positive int (an element's id).
+
+    Raises:
+        TypeError: ``value`` is not an int (a bool is not one here).
+        ValueError: ``value`` is zero or negative.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{argument} must be an int, not {type(value).__name__}")
+    if value <= 0:
+        raise ValueError(f"{argument} must be a positive id, got {value}")
+    return value
+
+
+def check_number(value: object, argument: str, minimum: float, maximum: float) -> float:
+    """Return ``value`` if it is a finite number from ``minimum`` to ``maximum``.
+
+    Raises:
+        TypeError: ``value`` is not a number (a bool is not one here).
+        ValueError: ``value`` is outside the range, or not finite.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{argument} must be a number, not {type(value).__name__}")
+    if not (math.isfinite(value) and minimum <= value <= maximum):
+        raise ValueError(
+            f"{argument} must be from {minimum:g} to {maximum:g}, got {value!r}"
+        )
+    return value
+
+
 def check_text(value: object, argument: str) -> str:
     """Return ``value`` if it is a string with something besides white space.
 

@@ -19,8 +19,10 @@ from ._http import Policy, Slots, Transport
 from ._resources import (
     Caller,
     Datasets,
+    Elements,
     Models,
     RawDatasets,
+    RawElements,
     RawModels,
     RawUsers,
     Users,
@@ -64,11 +66,14 @@ class WithRawResponse:
     """The raw form of ``client.users``."""
     datasets: RawDatasets
     """The raw form of ``client.datasets``."""
+    elements: RawElements
+    """The raw form of ``client.elements``."""
 
     def __init__(self, client: LeonardoClient) -> None:
         self.models = RawModels(client.models)
         self.users = RawUsers(client.users)
         self.datasets = RawDatasets(client.datasets)
+        self.elements = RawElements(client.elements)
 
 
 class LeonardoClient:
@@ -110,6 +115,8 @@ class LeonardoClient:
     """The User API: who the key belongs to."""
     datasets: Datasets
     """The Datasets API: datasets and image uploads."""
+    elements: Elements
+    """The Elements API: the platform's elements, and training yours (LoRA)."""
 
     def __init__(
         self,
@@ -164,6 +171,7 @@ class LeonardoClient:
         self.users = Users(caller)
         self.datasets = Datasets(caller)
         self.models = Models(caller, self.users)
+        self.elements = Elements(caller, self.users)
 
     @property
     def with_raw_response(self) -> WithRawResponse:

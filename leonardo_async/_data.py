@@ -75,6 +75,28 @@ class Strength(_StrEnum):
     HIGH = "HIGH"
 
 
+class LoraFocus(_StrEnum):
+    """What an element is trained to capture."""
+
+    GENERAL = "General"
+    CHARACTER = "Character"
+    STYLE = "Style"
+    OBJECT = "Object"
+
+
+class ElementBaseModel(_StrEnum):
+    """The base model an element is trained on."""
+
+    SDXL_0_9 = "SDXL_0_9"
+    SDXL_1_0 = "SDXL_1_0"
+    LEONARDO_DIFFUSION_XL = "LEONARDO_DIFFUSION_XL"
+    LEONARDO_LIGHTNING_XL = "LEONARDO_LIGHTNING_XL"
+    VISION_XL = "VISION_XL"
+    KINO_XL = "KINO_XL"
+    ALBEDO_XL = "ALBEDO_XL"
+    FLUX_DEV = "FLUX_DEV"
+
+
 class CostUnit(_StrEnum):
     """The unit of a ``Cost``."""
 
@@ -247,3 +269,81 @@ class Dataset:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     images: list[DatasetImage] = attrs.Factory(list)
+
+
+@attrs.frozen
+class PlatformElement:
+    """An element of the platform catalogue, to generate with.
+
+    Attributes:
+        ak_uuid: The element's id; what generations take.
+        name: Its display name.
+        description: What it does.
+        base_model: The base model it works with (a plain ``str`` for a value
+            the SDK does not know).
+        creator_name: Who made it.
+        url_image: A sample image.
+        weight_default: The weight it is used with unless told otherwise.
+        weight_min: The lowest weight it takes.
+        weight_max: The highest weight it takes.
+    """
+
+    ak_uuid: str
+    name: str | None = None
+    description: str | None = None
+    base_model: SdVersion | str | None = None
+    creator_name: str | None = None
+    url_image: str | None = None
+    weight_default: float | None = None
+    weight_min: float | None = None
+    weight_max: float | None = None
+
+
+@attrs.frozen
+class Element:
+    """One of your elements (a LoRA), trained or in training.
+
+    Attributes:
+        id: The element's id, an integer.
+        name: Its name.
+        description: Its description.
+        instance_prompt: The word that calls up what it was trained on.
+        resolution: The training resolution.
+        learning_rate: The learning rate it was trained with.
+        training_epochs: The epochs it was trained for.
+        train_text_encoder: Whether the text encoder was trained too.
+        base_model: Its base model (a plain ``str`` for an unknown one).
+        focus: What it captures (a plain ``str`` for an unknown focus).
+        status: Its training status (a plain ``str`` for an unknown status).
+        created_at: When it was created, aware UTC.
+        updated_at: When it last changed, aware UTC.
+    """
+
+    id: int
+    name: str | None = None
+    description: str | None = None
+    instance_prompt: str | None = None
+    resolution: int | None = None
+    learning_rate: float | None = None
+    training_epochs: int | None = None
+    train_text_encoder: bool | None = None
+    base_model: ElementBaseModel | str | None = None
+    focus: LoraFocus | str | None = None
+    status: JobStatus | str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@attrs.frozen
+class ElementTrainingJob:
+    """The answer to starting an element's training.
+
+    Attributes:
+        element_id: The id of the element being trained; wait on it.
+        cost: What the training costs, when the API says.
+        api_credit_cost: The deprecated credit cost, when the API says.
+    """
+
+    element_id: int
+    cost: Cost | None = None
+    api_credit_cost: int | None = None

@@ -5,7 +5,9 @@ The tree::
     LeonardoError
     ├── APIConnectionError            no usable response (refused, reset, DNS)
     │   └── APITimeoutError
-    ├── TrainingOutcomeUnknownError   POST /models sent, outcome unknown: not retried
+    ├── OutcomeUnknownError           a costly create sent, outcome unknown
+    │   ├── TrainingOutcomeUnknownError   POST /models
+    │   └── ElementOutcomeUnknownError    POST /elements
     ├── APIStatusError                status, code, message, body, headers, method, url
     │   ├── BadRequestError           400, 422
     │   ├── AuthenticationError       401
@@ -72,7 +74,35 @@ class APITimeoutError(APIConnectionError):
     """The call's time budget ran out before a response came back."""
 
 
-class TrainingOutcomeUnknownError(LeonardoError):
+class OutcomeUnknownError(LeonardoError):
+    """A create that costs money may have reached the server; no usable answer.
+
+    The SDK never sends it twice. The failure that made the outcome unknown
+    is the ``__cause__``. Each kind of job has its own subclass.
+    """
+
+
+class ElementOutcomeUnknownError(OutcomeUnknownError):
+    """``POST /elements`` may have reached the server, but no answer came back.
+
+    Check ``client.elements.list_mine()`` for an element of that name before
+    training again.
+
+    Attributes:
+        name: The ``name`` the training was started with, to look it up by.
+    """
+
+    def __init__(self, name: str, cause: LeonardoError) -> None:
+        super().__init__(
+            f"the element training request for {name!r} may have reached the "
+            f"server, but no answer came back ({cause}); it was not retried, so "
+            "no second training was started. Look for an element of that name "
+            "among yours before training again."
+        )
+        self.name = name
+
+
+class TrainingOutcomeUnknownError(OutcomeUnknownError):
     """``POST /models`` may have reached the server, but no answer came back.
 
     A training costs money, so the SDK never sends it twice: check

@@ -36,7 +36,8 @@ JSON = st.recursive(
 )
 FIELDS = ["name", "datasetId", "instance_prompt", "description", "modelType",
           "nsfw", "resolution", "sd_version", "strength", "extension",
-          "generatedImageId"]  # fmt: skip
+          "generatedImageId", "lora_focus", "num_train_epochs",
+          "learning_rate", "train_text_encoder"]  # fmt: skip
 ALMOST = st.fixed_dictionaries(
     {"name": st.just("fuzz"), "instance_prompt": st.just("p")},
     optional={
@@ -53,7 +54,11 @@ BODIES = (
 )
 IDS = st.sampled_from([DATASET_ID, "0", "x" * 40, str(uuid.UUID(int=7))])
 PATHS = st.one_of(
-    st.sampled_from(["/models", "/datasets", "/me", "/platformModels"]),
+    st.sampled_from(["/models", "/datasets", "/me", "/platformModels", "/elements"]),
+    st.sampled_from(["1001", "0", "-1", "x", "99999999999999999999"]).map(
+        lambda i: f"/elements/{i}"
+    ),
+    IDS.map(lambda i: f"/elements/user/{i}"),
     IDS.map(lambda i: f"/models/{i}"),
     IDS.map(lambda i: f"/models/user/{i}"),
     IDS.map(lambda i: f"/datasets/{i}"),
@@ -117,6 +122,8 @@ def test_what_the_fake_stored_reads_back_whole(
         async with leo.LeonardoClient(served.api_key, base_url=served.base_url) as c:
             models = await c.models.list_mine()
             datasets = [await c.datasets.get(i) for i in served.dataset_ids()]
+            elements = await c.elements.list_mine()
+            assert [e.id for e in elements] == served.element_ids()
             return models, datasets
 
     with caplog.at_level(logging.DEBUG, logger="leonardo_async"):

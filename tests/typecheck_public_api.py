@@ -40,6 +40,20 @@ async def public_surface(fake: FakeLeonardo) -> None:
         assert_type(await client.datasets.upload_images("id", ["a.png"]), list[str])
         assert_type(await client.datasets.upload_generated_image("id", "g"), str)
         assert_type(await client.datasets.delete("id"), str)
+        element_job = await client.elements.train(
+            name="n", dataset_id="d", lora_focus=leo.LoraFocus.STYLE
+        )
+        assert_type(element_job.element_id, int)
+        assert_type(await client.elements.get(1), leo.Element)
+        assert_type(await client.elements.delete(1), int)
+        assert_type(await client.elements.list_mine(), list[leo.Element])
+        assert_type(await client.elements.list_platform(), list[leo.PlatformElement])
+        raw = await client.with_raw_response.models.get("id")
+        assert_type(raw, leo.RawResponse[leo.CustomModel])
+        assert_type(raw.parse(), leo.CustomModel)
+        assert_type(
+            await client.with_raw_response.elements.get(1), leo.RawResponse[leo.Element]
+        )
         assert_type(fake.requests, list[RecordedRequest])
         assert_type(fake.uploads, list[StoredUpload])
         assert_type(fake.base_url, str)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._datasets import Datasets
+from ._elements import Elements
 from ._models import Models
 from ._raw import raw
 from ._users import Users
@@ -36,3 +37,15 @@ class RawDatasets:
         self.delete = raw(datasets.delete)
         self.upload_image = raw(datasets.upload_image)
         self.upload_generated_image = raw(datasets.upload_generated_image)
+
+
+class RawElements:
+    """``client.with_raw_response.elements``: each operation gives a ``RawResponse``."""
+
+    def __init__(self, elements: Elements) -> None:
+        self.list_platform = raw(elements.list_platform)
+        self.train = raw(elements.train)
+        self.get = raw(elements.get)
+        self.delete = raw(elements.delete)
+        self.list_for_user = raw(elements.list_for_user)
+        self.list_mine = raw(elements.list_mine)

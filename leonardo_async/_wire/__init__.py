@@ -6,7 +6,15 @@ error status to its exception, decoding a body tolerantly into data classes.
 """
 
 from ._converter import structure
-from ._envelopes import by_pk, field, id_reader, list_reader, object_reader, unfit
+from ._envelopes import (
+    by_pk,
+    field,
+    id_reader,
+    int_id_reader,
+    list_reader,
+    object_reader,
+    unfit,
+)
 from ._request import (
     NO_EXTRAS,
     Answer,
@@ -31,6 +39,7 @@ __all__ = [
     "check_status",
     "field",
     "id_reader",
+    "int_id_reader",
     "list_reader",
     "object_reader",
     "parse_retry_after",

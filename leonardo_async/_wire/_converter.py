@@ -33,6 +33,9 @@ from .._data import (
     CustomModel,
     Dataset,
     DatasetImage,
+    Element,
+    ElementTrainingJob,
+    PlatformElement,
     TrainingJob,
     User,
     _StrEnum,
@@ -81,6 +84,28 @@ WIRE_NAMES: dict[type[Any], dict[str, str]] = {
         "images": "dataset_images",
     },
     DatasetImage: {"created_at": "createdAt"},
+    PlatformElement: {
+        "ak_uuid": "akUUID",
+        "base_model": "baseModel",
+        "creator_name": "creatorName",
+        "url_image": "urlImage",
+        "weight_default": "weightDefault",
+        "weight_min": "weightMin",
+        "weight_max": "weightMax",
+    },
+    Element: {
+        "instance_prompt": "instancePrompt",
+        "learning_rate": "learningRate",
+        "training_epochs": "trainingEpoch",
+        "train_text_encoder": "trainTextEncoder",
+        "base_model": "baseModel",
+        "created_at": "createdAt",
+        "updated_at": "updatedAt",
+    },
+    ElementTrainingJob: {
+        "element_id": "userLoraId",
+        "api_credit_cost": "apiCreditCost",
+    },
 }
 
 
@@ -285,6 +310,7 @@ def _identity(kind: type[Any], wire: str) -> Hook:
                 return parse_decimal(value)
             except ValueError as exc:
                 raise Unfit(str(exc), [where]) from None
+        # An id is exact: a bool is no int id, and an empty string no id.
         if value.__class__ is not kind or (kind is str and not value):
             raise Unfit(f"expected {json_type(kind())} id, got {value!r:.40}", [where])
         return value

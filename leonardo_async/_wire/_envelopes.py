@@ -99,7 +99,7 @@ def list_reader(key: str, cls: type[T]) -> Callable[[Answer], list[T]]:
 
 
 def id_reader(key: str, *, not_found: str | None = None) -> Callable[[Answer], str]:
-    """A reader of the ``id`` in the object under ``key``.
+    """A reader of the string ``id`` in the object under ``key``.
 
     Args:
         key: The envelope's key (``insert_datasets_one``, ...).
@@ -117,6 +117,21 @@ def id_reader(key: str, *, not_found: str | None = None) -> Callable[[Answer], s
         if not isinstance(found, str) or not found:
             raise unfit(
                 answer, f"$.{key}.id", f"expected a string id, got {found!r:.40}"
+            )
+        return found
+
+    return read
+
+
+def int_id_reader(key: str, *, not_found: str) -> Callable[[Answer], int]:
+    """A reader of the integer ``id`` under a ``*_by_pk`` key (an element's)."""
+
+    def read(answer: Answer) -> int:
+        value = by_pk(answer, key, not_found)
+        found = value.get("id") if isinstance(value, dict) else None
+        if found.__class__ is not int:
+            raise unfit(
+                answer, f"$.{key}.id", f"expected an integer id, got {found!r:.40}"
             )
         return found
 

@@ -1,7 +1,8 @@
 """``FakeLeonardo``: a real aiohttp server on loopback that plays the API.
 
-It serves the Models API, `/me` and the datasets API, and an S3-like storage
-for presigned uploads on a port of its own. It keeps its own lists of what the
+It serves the Models API, `/me`, the datasets API and the Elements API
+(``_fake_elements``), and an S3-like storage for presigned uploads on a port
+of its own. It keeps its own lists of what the
 API accepts (image types, model types) rather than the SDK's, so that a mistake
 in the SDK is not mirrored here.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
-import hashlib
 import json
 import time
 import uuid
@@ -21,6 +21,19 @@ from typing import Any
 
 import attrs
 from aiohttp import BodyPartReader, web
+
+from ._fake_elements import FakeElements
+from ._shared import (
+    _NOT_JSON,
+    TRAINING_COST,
+    TRAINING_CREDITS,
+    _decoded,
+    _error,
+    _json_object,
+    _Model,
+    _timestamp,
+    _v4_id,
+)
 
 API_PREFIX = "/api/rest/v1"
 #: The path of the fake's storage bucket, on a port of its own.
@@ -58,10 +71,6 @@ _MODEL_TYPES = (
     "TEXTURES", "UI_ELEMENTS", "VECTOR",
 )  # fmt: skip
 _STRENGTHS = ("VERY_LOW", "LOW", "MEDIUM", "HIGH")
-
-#: What one training costs on the fake.
-TRAINING_COST = {"amount": "1.2500", "unit": "DOLLARS"}
-TRAINING_CREDITS = 125
 
 
 @attrs.frozen
@@ -139,33 +148,7 @@ class Fault:
         )
 
 
-@attrs.define
-class _Model:
-    fields: dict[str, Any]
-    owner: str
-    created: float
-    fails: bool
-    status: str | None = None  # set by hand; otherwise follows the clock
-
-
-def _v4_id(kind: str, name: str) -> str:
-    # Deterministic, and a version-4 UUID as the spec's pattern wants.
-    digest = hashlib.sha256(f"{kind}:{name}".encode()).digest()[:16]
-    return str(uuid.UUID(bytes=digest, version=4))
-
-
-def _timestamp(moment: datetime) -> str:
-    # The real API sends UTC without a zone, to the millisecond.
-    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds")
-
-
-def _error(status: int, message: str, code: str) -> web.Response:
-    return web.json_response(
-        {"error": message, "path": "$", "code": code}, status=status
-    )
-
-
-class FakeLeonardo:
+class FakeLeonardo(FakeElements):
     """A fake of the Leonardo.AI Models API, served for real on 127.0.0.1.
 
     It keeps its state in memory, answers with the real API's shapes and
@@ -208,6 +191,7 @@ class FakeLeonardo:
         self._host = host
         self._port = port
         self._models: dict[str, _Model] = {}
+        self._setup_elements()
         self._faults: list[Fault] = []
         self._fail_next = 0
         self._runner: web.AppRunner | None = None
@@ -267,6 +251,7 @@ class FakeLeonardo:
             ("DELETE", "/datasets/{id}", self._delete_dataset),
             ("POST", "/datasets/{id}/upload", self._upload_slot),
             ("POST", "/datasets/{id}/upload/gen", self._upload_generated),
+            *self.element_routes(),
         ]
         for method, path, handler in routes:
             app.router.add_route(method, API_PREFIX + path, handler)
@@ -301,7 +286,7 @@ class FakeLeonardo:
     # What tests arrange and inspect.
 
     def fail_next_training(self, count: int = 1) -> None:
-        """Make the next ``count`` trainings end in ``FAILED``.
+        """Make the next ``count`` trainings (models or elements) end in ``FAILED``.
 
         Args:
             count: How many of the trainings started from now on fail.
@@ -742,22 +727,6 @@ def _s3_error(
     return web.Response(
         text=body, status=status, headers=headers, content_type="application/xml"
     )
-
-
-_NOT_JSON = object()
-
-
-def _decoded(raw: bytes) -> Any:
-    """The JSON in a body, or ``_NOT_JSON`` (not JSON, not UTF-8, too deep)."""
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):
-        return _NOT_JSON
-
-
-async def _json_object(request: web.Request) -> dict[str, Any] | None:
-    body = _decoded(await request.read())
-    return body if isinstance(body, dict) else None
 
 
 def _training_problem(body: Any) -> str | None:

@@ -40,6 +40,7 @@ from ._errors import (
     BadRequestError,
     ElementOutcomeUnknownError,
     ImageUploadError,
+    JobFailedError,
     LeonardoError,
     NotFoundError,
     OutcomeUnknownError,
@@ -50,6 +51,7 @@ from ._errors import (
     TrainingFailedError,
     TrainingOutcomeUnknownError,
     TrainingTimeoutError,
+    WaitTimeoutError,
 )
 from ._resources import Datasets, Elements, Models, RawResponse, Users
 from ._version import __version__
@@ -74,6 +76,7 @@ __all__ = [
     "Elements",
     "GeneratedImage",
     "ImageUploadError",
+    "JobFailedError",
     "JobStatus",
     "LeonardoClient",
     "LeonardoError",
@@ -96,6 +99,7 @@ __all__ = [
     "TrainingTimeoutError",
     "User",
     "Users",
+    "WaitTimeoutError",
     "WithRawResponse",
     "__version__",
 ]

@@ -8,13 +8,14 @@ import platform
 import time
 from collections.abc import AsyncGenerator, Sequence
 from types import TracebackType
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
 
 from . import _waiting
-from ._arguments import check_count, check_id, check_positive, check_url
-from ._data import CustomModel
+from ._arguments import check_count, check_id, check_int_id, check_positive, check_url
+from ._data import CustomModel, Element
 from ._http import Policy, Slots, Transport
 from ._resources import (
     Caller,
@@ -28,6 +29,8 @@ from ._resources import (
     Users,
 )
 from ._version import __version__
+
+J = TypeVar("J", CustomModel, Element)
 
 DEFAULT_BASE_URL = "https://cloud.leonardo.ai/api/rest/v1"
 USER_AGENT = (
@@ -172,6 +175,8 @@ class LeonardoClient:
         self.datasets = Datasets(caller)
         self.models = Models(caller, self.users)
         self.elements = Elements(caller, self.users)
+        self._trainings = _waiting.training_kind(self.models)
+        self._element_trainings = _waiting.element_kind(self.elements)
 
     @property
     def with_raw_response(self) -> WithRawResponse:
@@ -270,6 +275,29 @@ class LeonardoClient:
         """Close the client's session (a borrowed one stays open); safe to repeat."""
         await self._caller.transport.aclose()
 
+    def _schedule(
+        self, timeout: object, poll: object, most: object, on_status: object
+    ) -> _waiting.WaitSchedule:
+        return _waiting.check_wait_arguments(
+            timeout, poll, most, on_status, self._intervals
+        )
+
+    async def _wait_many(
+        self,
+        kind: _waiting.Kind[J],
+        ids: list[Any],
+        user_id: str | None,
+        schedule: _waiting.WaitSchedule,
+        on_status: _waiting.StatusCallback[J] | None,
+    ) -> list[J]:
+        if user_id is not None:
+            check_id(user_id, "user_id")
+        if not ids:
+            return []
+        return await _waiting.wait_for_many(
+            kind, self._options, ids, schedule, user_id=user_id, on_status=on_status
+        )
+
     async def wait_for_training(
         self,
         model_id: str,
@@ -277,7 +305,7 @@ class LeonardoClient:
         timeout: float = 3600.0,
         poll_interval: float | None = None,
         max_poll_interval: float | None = None,
-        on_status: _waiting.StatusCallback | None = None,
+        on_status: _waiting.StatusCallback[CustomModel] | None = None,
     ) -> CustomModel:
         """Poll a model until its training ends.
 
@@ -307,11 +335,9 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_id(model_id, "model_id")
-        schedule = _waiting.check_wait_arguments(
-            timeout, poll_interval, max_poll_interval, on_status, self._intervals
-        )
+        schedule = self._schedule(timeout, poll_interval, max_poll_interval, on_status)
         return await _waiting.wait_for_one(
-            self.models, self._options, model_id, schedule, on_status
+            self._trainings, self._options, model_id, schedule, on_status
         )
 
     async def wait_for_trainings(
@@ -322,7 +348,7 @@ class LeonardoClient:
         timeout: float = 3600.0,
         poll_interval: float | None = None,
         max_poll_interval: float | None = None,
-        on_status: _waiting.StatusCallback | None = None,
+        on_status: _waiting.StatusCallback[CustomModel] | None = None,
     ) -> list[CustomModel]:
         """Poll a batch of models until every training has ended.
 
@@ -353,22 +379,9 @@ class LeonardoClient:
             NotFoundError: A model or the user does not exist.
             ValueError: An argument is out of range.
         """
-        ids = _waiting.check_ids(model_ids)
-        if user_id is not None:
-            check_id(user_id, "user_id")
-        schedule = _waiting.check_wait_arguments(
-            timeout, poll_interval, max_poll_interval, on_status, self._intervals
-        )
-        if not ids:
-            return []
-        return await _waiting.wait_for_many(
-            self.models,
-            self._options,
-            ids,
-            schedule,
-            user_id=user_id,
-            on_status=on_status,
-        )
+        ids = _waiting.check_ids(model_ids, "model_ids", check_id)
+        schedule = self._schedule(timeout, poll_interval, max_poll_interval, on_status)
+        return await self._wait_many(self._trainings, ids, user_id, schedule, on_status)
 
     def watch_training(
         self,
@@ -388,10 +401,8 @@ class LeonardoClient:
         Args:
             model_id: The model's id.
             timeout: Seconds to watch at most.
-            poll_interval: The first pause between polls, in seconds; the
-                client's ``poll_interval``, else 5, when omitted.
-            max_poll_interval: The longest pause between polls; the client's,
-                else 60, when omitted.
+            poll_interval: The first pause between polls, in seconds.
+            max_poll_interval: The longest pause between polls.
 
         Returns:
             An async iterator of the model at each status change.
@@ -402,7 +413,89 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_id(model_id, "model_id")
-        schedule = _waiting.check_wait_arguments(
-            timeout, poll_interval, max_poll_interval, None, self._intervals
+        schedule = self._schedule(timeout, poll_interval, max_poll_interval, None)
+        return _waiting.watch(self._trainings, self._options, model_id, schedule)
+
+    async def wait_for_element(
+        self,
+        element_id: int,
+        *,
+        timeout: float = 3600.0,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        on_status: _waiting.StatusCallback[Element] | None = None,
+    ) -> Element:
+        """Poll an element until its training ends; as ``wait_for_training``.
+
+        Args:
+            element_id: The element's id, from ``ElementTrainingJob.element_id``.
+            timeout: Seconds to wait at most.
+            poll_interval: The first pause between polls (client's, else 5).
+            max_poll_interval: The longest pause (client's, else 60).
+            on_status: Called with the element at each status change.
+
+        Returns:
+            The element, with status ``COMPLETE``.
+
+        Raises:
+            TrainingFailedError: The training ended in ``FAILED``; ``model`` is
+                the ``Element``.
+            TrainingTimeoutError: ``timeout`` passed; has the last element seen.
+            NotFoundError: No element has this id.
+            ValueError: An argument is out of range.
+        """
+        check_int_id(element_id, "element_id")
+        schedule = self._schedule(timeout, poll_interval, max_poll_interval, on_status)
+        return await _waiting.wait_for_one(
+            self._element_trainings, self._options, element_id, schedule, on_status
         )
-        return _waiting.watch(self.models, self._options, model_id, schedule)
+
+    async def wait_for_elements(
+        self,
+        element_ids: Sequence[int],
+        *,
+        user_id: str | None = None,
+        timeout: float = 3600.0,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        on_status: _waiting.StatusCallback[Element] | None = None,
+    ) -> list[Element]:
+        """Poll a batch of elements until every training has ended.
+
+        As ``wait_for_trainings``: with ``user_id``, one
+        ``GET /elements/user/{userId}`` a round for the whole batch.
+
+        Returns:
+            The finished elements, ``COMPLETE`` or ``FAILED`` (not raised), in
+            the order of ``element_ids``.
+
+        Raises:
+            TrainingTimeoutError: ``timeout`` passed; ``pending_ids`` names the
+                elements still training.
+            ValueError: An argument is out of range.
+        """
+        ids = _waiting.check_ids(element_ids, "element_ids", check_int_id)
+        schedule = self._schedule(timeout, poll_interval, max_poll_interval, on_status)
+        return await self._wait_many(
+            self._element_trainings, ids, user_id, schedule, on_status
+        )
+
+    def watch_element(
+        self,
+        element_id: int,
+        *,
+        timeout: float = 3600.0,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+    ) -> AsyncGenerator[Element, None]:
+        """Yield the element each time its status changes; as ``watch_training``.
+
+        Raises:
+            TrainingTimeoutError: ``timeout`` passed; has the last element seen.
+            ValueError: An argument is out of range.
+        """
+        check_int_id(element_id, "element_id")
+        schedule = self._schedule(timeout, poll_interval, max_poll_interval, None)
+        return _waiting.watch(
+            self._element_trainings, self._options, element_id, schedule
+        )

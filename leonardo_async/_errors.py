@@ -17,8 +17,10 @@ The tree::
     │   └── ServerError               5xx
     ├── ResponseValidationError       a 200 whose body does not fit
     ├── ImageUploadError              upload_images stopped; has what was uploaded
-    ├── TrainingFailedError           the model reached FAILED
-    └── TrainingTimeoutError          also a TimeoutError
+    ├── JobFailedError                a job reached FAILED: an outcome, not HTTP
+    │   └── TrainingFailedError       a custom model's or an element's training
+    └── WaitTimeoutError              also a TimeoutError
+        └── TrainingTimeoutError      a training wait ran out
 
 Which status becomes which class is decided in one place, ``_wire``'s
 ``status_error``; aiohttp's failures become connection errors in one place,
@@ -34,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._data import CustomModel
+    from ._data import CustomModel, Element
 
 #: How much of a response body an exception message quotes.
 BODY_EXCERPT = 200
@@ -234,23 +236,33 @@ class ImageUploadError(LeonardoError):
         self.failed_index = failed_index
 
 
-class TrainingFailedError(LeonardoError):
-    """The model's training ended in ``FAILED``; a job outcome, not an HTTP error.
+class JobFailedError(LeonardoError):
+    """A job (a training, a generation) ended in ``FAILED``: an outcome, not HTTP."""
+
+
+class TrainingFailedError(JobFailedError):
+    """A custom model's or an element's training ended in ``FAILED``.
 
     Attributes:
-        model: The model as last seen, with its ``FAILED`` status.
+        model: The ``CustomModel`` or ``Element`` as last seen, ``FAILED``.
     """
 
-    def __init__(self, model: CustomModel) -> None:
-        super().__init__(f"training of model {model.id} ({model.name!r}) failed")
+    def __init__(self, model: CustomModel | Element) -> None:
+        what = "model" if isinstance(model.id, str) else "element"
+        super().__init__(f"training of {what} {model.id} ({model.name!r}) failed")
         self.model = model
 
 
-class TrainingTimeoutError(LeonardoError, TimeoutError):
+class WaitTimeoutError(LeonardoError, TimeoutError):
+    """A wait's ``timeout`` passed before its jobs finished."""
+
+
+class TrainingTimeoutError(WaitTimeoutError):
     """No terminal status was seen within the wait's ``timeout``.
 
     Attributes:
-        model: The last model seen (for a single wait), or ``None``.
+        model: The last ``CustomModel`` or ``Element`` seen (for a single
+            wait), or ``None``.
         pending_ids: The ids that had not finished.
     """
 
@@ -258,10 +270,10 @@ class TrainingTimeoutError(LeonardoError, TimeoutError):
         self,
         timeout: float,
         *,
-        pending_ids: Sequence[str],
-        model: CustomModel | None = None,
+        pending_ids: Sequence[str | int],
+        model: CustomModel | Element | None = None,
     ) -> None:
-        ids = ", ".join(pending_ids)
+        ids = ", ".join(map(str, pending_ids))
         super().__init__(f"training still not finished after {timeout:g}s: {ids}")
         self.model = model
         self.pending_ids = list(pending_ids)

@@ -163,3 +163,70 @@ async def test_raw_answers_and_a_failed_training(
     assert raw.status == 200 and raw.parse().id == job.element_id
     await asyncio.sleep(0.25)
     assert (await client.elements.get(job.element_id)).status == leo.JobStatus.FAILED
+
+
+async def test_waiting_for_an_element(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
+    fast = client.with_options(poll_interval=0.02, max_poll_interval=0.05)
+    job = await fast.elements.train(**GOOD)
+    seen: list[object] = []
+    element = await fast.wait_for_element(job.element_id, on_status=seen.append)
+    assert element.id == job.element_id and element.status == leo.JobStatus.COMPLETE
+    assert [getattr(e, "status", None) for e in seen] == ["PENDING", "COMPLETE"]
+
+    fake.fail_next_training()
+    doomed = await fast.elements.train(**GOOD)
+    with pytest.raises(leo.TrainingFailedError) as caught:
+        await fast.wait_for_element(doomed.element_id)
+    assert isinstance(caught.value, leo.JobFailedError)
+    assert isinstance(caught.value.model, leo.Element)
+    assert f"element {doomed.element_id}" in str(caught.value)
+
+
+async def test_an_element_wait_that_runs_out(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
+    job = await client.elements.train(**GOOD)
+    with pytest.raises(leo.TrainingTimeoutError) as caught:
+        await client.wait_for_element(job.element_id, timeout=0.05, poll_interval=0.02)
+    assert isinstance(caught.value, leo.WaitTimeoutError)
+    assert isinstance(caught.value, TimeoutError)
+    assert caught.value.pending_ids == [job.element_id]
+    assert isinstance(caught.value.model, leo.Element)
+
+
+async def test_a_batch_of_elements_is_one_request_a_round(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
+    fast = client.with_options(poll_interval=0.02, max_poll_interval=0.05)
+    jobs = [await fast.elements.train(**{**GOOD, "name": f"e{i}"}) for i in range(4)]
+    fake.requests.clear()
+    done = await fast.wait_for_elements(
+        [j.element_id for j in jobs], user_id=fake.user_id
+    )
+    assert [e.id for e in done] == [j.element_id for j in jobs]
+    paths = {r.path for r in fake.requests}
+    assert paths == {f"/elements/user/{fake.user_id}"}
+    assert await fast.wait_for_elements([]) == []
+
+
+async def test_watching_an_element(client: leo.LeonardoClient) -> None:
+    fast = client.with_options(poll_interval=0.02, max_poll_interval=0.05)
+    job = await fast.elements.train(**GOOD)
+    statuses = [e.status async for e in fast.watch_element(job.element_id)]
+    assert statuses == [leo.JobStatus.PENDING, leo.JobStatus.COMPLETE]
+
+
+@pytest.mark.parametrize(
+    ("ids", "error"),
+    [(5, TypeError), ([1, "2"], TypeError), ([1, 0], ValueError), ("12", TypeError)],
+)
+async def test_bad_element_ids_for_a_batch(
+    client: leo.LeonardoClient, fake: FakeLeonardo, ids: Any, error: type
+) -> None:
+    with pytest.raises(error, match="element_ids"):
+        await client.wait_for_elements(ids)
+    with pytest.raises(ValueError, match="element_id"):
+        client.watch_element(0)
+    assert fake.requests == []

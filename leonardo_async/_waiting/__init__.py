@@ -1,7 +1,9 @@
-"""Waiting for jobs: the polling loops and the checks of their arguments."""
+"""Waiting for jobs: the polling loops, the kinds of job, their arguments."""
 
+from ._kinds import element_kind, training_kind
 from ._polling import (
     Intervals,
+    Kind,
     StatusCallback,
     WaitSchedule,
     check_ids,
@@ -14,11 +16,14 @@ from ._polling import (
 
 __all__ = [
     "Intervals",
+    "Kind",
     "StatusCallback",
     "WaitSchedule",
     "check_ids",
     "check_intervals",
     "check_wait_arguments",
+    "element_kind",
+    "training_kind",
     "wait_for_many",
     "wait_for_one",
     "watch",

@@ -1,7 +1,9 @@
-"""Waiting for trainings: one model, a batch, or a stream of status changes.
+"""Waiting for jobs: one, a batch, or a stream of status changes, for any kind.
 
-Each wait is a loop of polls. The first poll is made at once; then the pause
-grows from ``poll_interval`` by half again each time, up to
+A kind of job (custom-model trainings, element trainings) is a ``Kind``: how
+to read one, how to list a user's, and the errors a failure and a timeout
+raise. Each wait is a loop of polls. The first poll is made at once; then the
+pause grows from ``poll_interval`` by half again each time, up to
 ``max_poll_interval``, each pause shortened by up to a tenth at random so that
 many waits started together spread out. A poll that fails transiently (429,
 5xx, a dropped connection, a timeout) is a poll that saw nothing new; its own
@@ -17,16 +19,48 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
-from .._arguments import call_back, check_callback, check_id, check_positive
-from .._data import CustomModel, JobStatus
-from .._errors import LeonardoError, TrainingFailedError, TrainingTimeoutError
+import attrs
+
+from .._arguments import call_back, check_callback, check_positive
+from .._data import JobStatus
+from .._errors import LeonardoError
 from .._http import Policy, is_transient
-from .._resources import Models
 
-#: What ``on_status`` may be: a plain or an async callable taking the model.
-StatusCallback = Callable[[CustomModel], Awaitable[Any] | Any]
+
+class Job(Protocol):
+    """What the waits read of a job: its id and its status."""
+
+    @property
+    def id(self) -> Any: ...
+
+    @property
+    def status(self) -> JobStatus | str | None: ...
+
+
+J = TypeVar("J", bound=Job)
+
+#: What ``on_status`` may be: a plain or an async callable taking the job.
+StatusCallback = Callable[[J], Awaitable[Any] | Any]
+
+
+@attrs.frozen
+class Kind(Generic[J]):
+    """A kind of job the waits poll.
+
+    Attributes:
+        get: Reads one job by id.
+        list_for_user: Reads a user's jobs, for a batch's one request a round.
+        failed: The error a ``FAILED`` job raises.
+        timed_out: The error for a timeout: (timeout, pending ids, last job).
+    """
+
+    get: Callable[[Any], Awaitable[J]]
+    list_for_user: Callable[[str], Awaitable[list[J]]]
+    failed: Callable[[J], LeonardoError]
+    timed_out: Callable[[float, list[Any], J | None], LeonardoError]
+
 
 TERMINAL = frozenset({JobStatus.COMPLETE, JobStatus.FAILED})
 GROWTH = 1.5
@@ -39,9 +73,9 @@ def poll_delay(poll: int, poll_interval: float, max_poll_interval: float) -> flo
     return base * (1.0 - JITTER * random.random())
 
 
-def is_terminal(model: CustomModel) -> bool:
-    """Whether the model's training has ended; an unknown status has not."""
-    return model.status in TERMINAL
+def is_terminal(job: Job) -> bool:
+    """Whether the job has ended; an unknown status has not."""
+    return job.status in TERMINAL
 
 
 class WaitSchedule(NamedTuple):
@@ -150,10 +184,10 @@ async def _pause(
     return True
 
 
-async def _poll(models: Models, model_id: str) -> CustomModel | None:
+async def _poll(kind: Kind[J], job_id: Any) -> J | None:
     """One poll; ``None`` when it failed transiently and saw nothing."""
     try:
-        return await models.get(model_id)
+        return await kind.get(job_id)
     except LeonardoError as exc:
         if is_transient(exc):
             return None
@@ -161,54 +195,49 @@ async def _poll(models: Models, model_id: str) -> CustomModel | None:
 
 
 async def watch(
-    models: Models,
-    options: Policy,
-    model_id: str,
-    schedule: WaitSchedule,
-) -> AsyncGenerator[CustomModel, None]:
-    """Yield the model at each status change; end after a terminal status.
+    kind: Kind[J], options: Policy, job_id: Any, schedule: WaitSchedule
+) -> AsyncGenerator[J, None]:
+    """Yield the job at each status change; end after a terminal status.
 
     Raises:
-        TrainingTimeoutError: ``timeout`` passed without a terminal status.
-        LeonardoError: A poll failed with a status that is not transient.
+        LeonardoError: ``timeout`` passed (the kind's timeout error), or a
+            poll failed with a status that is not transient.
     """
     deadline = options.clock() + schedule.timeout
-    last: CustomModel | None = None
+    last: J | None = None
     poll = 0
     while True:
         poll += 1
-        model = await _poll(models, model_id)
-        if model is not None:
-            if last is None or model.status != last.status:
-                yield model
-            last = model
-            if is_terminal(model):
+        job = await _poll(kind, job_id)
+        if job is not None:
+            if last is None or job.status != last.status:
+                yield job
+            last = job
+            if is_terminal(job):
                 return
         if not await _pause(options, deadline, poll, schedule):
-            raise TrainingTimeoutError(
-                schedule.timeout, pending_ids=[model_id], model=last
-            )
+            raise kind.timed_out(schedule.timeout, [job_id], last)
 
 
 async def wait_for_one(
-    models: Models,
+    kind: Kind[J],
     options: Policy,
-    model_id: str,
+    job_id: Any,
     schedule: WaitSchedule,
-    on_status: StatusCallback | None,
-) -> CustomModel:
-    """Wait for one training; see ``LeonardoClient.wait_for_training``."""
-    last: CustomModel | None = None
-    updates = watch(models, options, model_id, schedule)
+    on_status: StatusCallback[J] | None,
+) -> J:
+    """Wait for one job; see ``LeonardoClient.wait_for_training``."""
+    last: J | None = None
+    updates = watch(kind, options, job_id, schedule)
     try:
-        async for model in updates:
-            last = model
-            await call_back(on_status, model)
+        async for job in updates:
+            last = job
+            await call_back(on_status, job)
     finally:
         await updates.aclose()
     assert last is not None
     if last.status == JobStatus.FAILED:
-        raise TrainingFailedError(last)
+        raise kind.failed(last)
     return last
 
 
@@ -227,46 +256,48 @@ async def gather_all(awaitables: Iterable[Awaitable[Any]]) -> list[Any]:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
+async def _listed(kind: Kind[J], owner: str) -> dict[Any, J] | None:
+    """The user's jobs by id; ``None`` when the list failed transiently."""
+    try:
+        return {job.id: job for job in await kind.list_for_user(owner)}
+    except LeonardoError as exc:
+        if is_transient(exc):
+            return None
+        raise
+
+
 async def wait_for_many(
-    models: Models,
+    kind: Kind[J],
     options: Policy,
-    model_ids: Sequence[str],
+    job_ids: Sequence[Any],
     schedule: WaitSchedule,
     *,
     user_id: str | None,
-    on_status: StatusCallback | None,
-) -> list[CustomModel]:
+    on_status: StatusCallback[J] | None,
+) -> list[J]:
     """Wait for a batch; see ``LeonardoClient.wait_for_trainings``."""
-    unique = list(dict.fromkeys(model_ids))
-    seen: dict[str, CustomModel] = {}
+    unique = list(dict.fromkeys(job_ids))
+    seen: dict[Any, J] = {}
     pending = set(unique)
-
-    async def list_quietly(owner: str) -> dict[str, CustomModel] | None:
-        try:
-            return {m.id: m for m in await models.list_for_user(owner)}
-        except LeonardoError as exc:
-            if is_transient(exc):
-                return None
-            raise
 
     async def poll_round() -> None:
         missing = [i for i in unique if i in pending]
-        found: list[CustomModel] = []
+        found: list[J] = []
         if user_id is not None:
-            listed = await list_quietly(user_id)
+            listed = await _listed(kind, user_id)
             if listed is None:
                 return  # a transient failure: the round saw nothing
             found = [listed[i] for i in missing if i in listed]
             missing = [i for i in missing if i not in listed]
-        polled = await gather_all(_poll(models, i) for i in missing)
-        found += [m for m in polled if m is not None]
-        for model in found:
-            previous = seen.get(model.id)
-            seen[model.id] = model
-            if previous is None or previous.status != model.status:
-                await call_back(on_status, model)
-            if is_terminal(model):
-                pending.discard(model.id)
+        polled = await gather_all(_poll(kind, i) for i in missing)
+        found += [job for job in polled if job is not None]
+        for job in found:
+            previous = seen.get(job.id)
+            seen[job.id] = job
+            if previous is None or previous.status != job.status:
+                await call_back(on_status, job)
+            if is_terminal(job):
+                pending.discard(job.id)
 
     deadline = options.clock() + schedule.timeout
     poll = 0
@@ -274,22 +305,24 @@ async def wait_for_many(
         poll += 1
         await poll_round()
         if pending and not await _pause(options, deadline, poll, schedule):
-            raise TrainingTimeoutError(
-                schedule.timeout, pending_ids=[i for i in unique if i in pending]
-            )
-    return [seen[i] for i in model_ids]
+            ids = [i for i in unique if i in pending]
+            raise kind.timed_out(schedule.timeout, ids, None)
+    return [seen[i] for i in job_ids]
 
 
-def check_ids(model_ids: object) -> list[str]:
-    """Check a batch of model ids.
+def check_ids(
+    job_ids: object, argument: str, check: Callable[[object, str], object]
+) -> list[Any]:
+    """Check a batch of ids, each with ``check``.
 
     Raises:
-        TypeError: ``model_ids`` is a single string or not iterable.
-        ValueError: An id is not a UUID.
+        TypeError: ``job_ids`` is a single value or not iterable, or an id has
+            the wrong type.
+        ValueError: An id is not valid.
     """
-    if isinstance(model_ids, (str, bytes)) or not isinstance(model_ids, Iterable):
-        raise TypeError("model_ids must be a list of ids, not a single value")
-    ids = list(model_ids)
-    for index, model_id in enumerate(ids):
-        check_id(model_id, f"model_ids[{index}]")
+    if isinstance(job_ids, (str, bytes, int)) or not isinstance(job_ids, Iterable):
+        raise TypeError(f"{argument} must be a list of ids, not a single value")
+    ids = list(job_ids)
+    for index, job_id in enumerate(ids):
+        check(job_id, f"{argument}[{index}]")
     return ids

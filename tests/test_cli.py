@@ -820,3 +820,86 @@ def test_ctrl_c_at_the_delete_prompt_on_a_terminal(served: FakeLeonardo) -> None
     assert code == 130
     assert b"not deleted" in screen and b"Traceback" not in screen
     assert model_id in served.model_ids()
+
+
+def test_elements_commands(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    code, out, err = run(capsys, "elements", "platform", "--json")
+    assert code == 0, err
+    assert "Toy Figurine" in [e["name"] for e in json.loads(out)]
+    (tmp_path / "cat.png").write_bytes(b"\x89PNG")
+    code, out, err = run(
+        capsys,
+        "elements",
+        "train",
+        "--name",
+        "cli-cat",
+        "--images",
+        str(tmp_path),
+        "--focus",
+        "Character",
+        "--instance-prompt",
+        "a photo of mycat",
+        "--wait",
+        "--poll-interval",
+        "0.05",
+        "--json",
+    )
+    assert code == 0, err
+    element = json.loads(out)
+    assert element["status"] == "COMPLETE" and element["focus"] == "Character"
+    assert element["dataset_id"] in env.dataset_ids()
+    [sent] = [
+        r.json
+        for r in env.requests
+        if r.path == "/elements" and r.method == "POST" and r.json["name"] == "cli-cat"
+    ]
+    assert sent["num_train_epochs"] == 135  # the spec's default for the pair
+    element_id = element["id"]
+    code, out, _ = run(capsys, "elements", "get", str(element_id))
+    assert code == 0 and "cli-cat" in out and "COMPLETE" in out
+    code, out, _ = run(capsys, "elements", "list", "--me", "--json")
+    assert element_id in [e["id"] for e in json.loads(out)]
+    code, out, _ = run(
+        capsys, "elements", "wait", str(element_id), "--poll-interval", "0.05", "--json"
+    )
+    assert [e["status"] for e in json.loads(out)] == ["COMPLETE"]
+    code, out, _ = run(capsys, "elements", "delete", str(element_id), "--yes")
+    assert (code, out.strip()) == (0, f"deleted element {element_id}")
+    # Checked before sending, in words for a shell user.
+    code, _, err = run(
+        capsys,
+        "elements",
+        "train",
+        "--name",
+        "x",
+        "--dataset-id",
+        DATASET_ID,
+        "--focus",
+        "General",
+    )
+    assert code == 2 and "lora_focus 'General' is not available" in err
+    with pytest.raises(SystemExit):
+        main(["elements", "get", "abc"])
+
+
+def test_a_failed_element_training_exits_3(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.fail_next_training()
+    code, _, err = run(
+        capsys,
+        "elements",
+        "train",
+        "--name",
+        "doomed",
+        "--dataset-id",
+        DATASET_ID,
+        "--focus",
+        "Style",
+        "--wait",
+        "--poll-interval",
+        "0.05",
+    )
+    assert code == 3 and "failed" in err

@@ -20,7 +20,7 @@ from .._errors import (
     TrainingFailedError,
     TrainingTimeoutError,
 )
-from . import _models
+from . import _elements, _models
 from ._common import NotConfirmed, Run, UsageError
 from ._parser import build_parser
 
@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("not deleted", file=sys.stderr)
             code[0] = EXIT_INTERRUPTED if exc.args else EXIT_OK
         except KeyboardInterrupt:
-            waiting = run in _models.WAITING
+            waiting = run in (*_models.WAITING, *_elements.WAITING)
             note = "; the training continues on the server" if waiting else ""
             print(f"interrupted{note}", file=sys.stderr)
             code[0] = EXIT_INTERRUPTED

@@ -8,10 +8,12 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO, TypeVar
 
 from .._client import LeonardoClient
 from ._console import to_jsonable
+
+Id = TypeVar("Id", str, int)  # an object's id: a UUID string, or an element's int
 
 #: What a command runs: the parsed arguments in, the exit code out.
 Run = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
@@ -162,9 +164,9 @@ def command(
 async def delete_confirmed(
     args: argparse.Namespace,
     what: str,
-    object_id: str,
-    get: Callable[[str], Awaitable[Any]],
-    delete: Callable[[str], Awaitable[object]],
+    object_id: Id,
+    get: Callable[[Id], Awaitable[Any]],
+    delete: Callable[[Id], Awaitable[object]],
 ) -> int:
     """Delete one object, after a prompt that names it unless ``--yes``."""
     if not args.yes:

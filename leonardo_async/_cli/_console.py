@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from .._data import CustomModel
+from .._data import CustomModel, Element
 
 
 def to_jsonable(value: Any) -> Any:
@@ -105,14 +105,32 @@ def model_rows(models: Sequence[CustomModel]) -> list[list[object]]:
 MODEL_HEADERS = ["id", "name", "status", "sd_version", "type", "created_at"]
 
 
+def element_rows(elements: Sequence[Element]) -> list[list[object]]:
+    """The rows of a table of elements."""
+    return [
+        [
+            e.id,
+            e.name,
+            e.status,
+            e.base_model,
+            e.focus,
+            e.created_at and e.created_at.isoformat(timespec="seconds"),
+        ]
+        for e in elements
+    ]
+
+
+ELEMENT_HEADERS = ["id", "name", "status", "base_model", "focus", "created_at"]
+
+
 class Progress:
     """Shows the status of trainings: a live table on a terminal, lines otherwise."""
 
-    def __init__(self, out: TextIO, *, live: bool, names: dict[str, str]) -> None:
+    def __init__(self, out: TextIO, *, live: bool, names: dict[Any, str]) -> None:
         self._out = out
         self._names = names
-        self._status: dict[str, str] = {}
-        self._changed: dict[str, float] = {}
+        self._status: dict[Any, str] = {}
+        self._changed: dict[Any, float] = {}
         self._started = time.monotonic()
         self._live: Any = None
         if live:
@@ -150,12 +168,12 @@ class Progress:
             done = status in ("COMPLETE", "FAILED")
             elapsed = (self._changed[model_id] if done else now) - self._started
             view.add_row(
-                model_id[:8], name, f"[{style}]{status}[/]", f"{elapsed:5.1f}s"
+                str(model_id)[:8], name, f"[{style}]{status}[/]", f"{elapsed:5.1f}s"
             )
         return view
 
-    def update(self, model: CustomModel) -> None:
-        """Record a model's new status."""
+    def update(self, model: CustomModel | Element) -> None:
+        """Record a model's or an element's new status."""
         status = str(model.status)
         self._status[model.id] = status
         self._changed[model.id] = time.monotonic()

@@ -69,6 +69,31 @@ async def upload(
         )
 
 
+def training_images(args: argparse.Namespace) -> list[pathlib.Path]:
+    """The images of ``--images``, checked before anything is sent.
+
+    Raises:
+        UsageError: Not exactly one of ``--dataset-id`` and ``--images``, or
+            the images are not there.
+    """
+    if (args.dataset_id is None) == (args.images is None):
+        raise UsageError("give exactly one of --dataset-id and --images")
+    return image_files([args.images], "--images") if args.images is not None else []
+
+
+async def training_dataset(
+    api: LeonardoClient, args: argparse.Namespace, files: list[pathlib.Path]
+) -> str:
+    """The dataset a train command uses: ``--dataset-id``, or one made of ``files``."""
+    if not files:
+        return str(args.dataset_id)
+    dataset_id = await api.datasets.create(args.name)
+    if not args.json:
+        print(f"dataset {dataset_id} created", flush=True)
+    await upload(api, args, dataset_id, files)
+    return dataset_id
+
+
 async def _create(args: argparse.Namespace) -> int:
     async with client(args) as api:
         dataset_id = await api.datasets.create(args.name, args.description)

@@ -10,7 +10,6 @@ from .._data import CustomModel, CustomModelType, JobStatus, SdVersion, Strength
 from .._errors import TrainingFailedError
 from ._common import (
     Parents,
-    UsageError,
     client,
     command,
     delete_confirmed,
@@ -18,7 +17,7 @@ from ._common import (
     progress_stream,
 )
 from ._console import MODEL_HEADERS, Progress, model_rows, table, to_jsonable
-from ._datasets import image_files, upload
+from ._datasets import training_dataset, training_images
 
 
 async def _platform_models(args: argparse.Namespace) -> int:
@@ -77,16 +76,9 @@ def _raise_failed(models: list[CustomModel]) -> int:
 
 
 async def _train(args: argparse.Namespace) -> int:
-    if (args.dataset_id is None) == (args.images is None):
-        raise UsageError("give exactly one of --dataset-id and --images")
-    files = image_files([args.images], "--images") if args.images is not None else []
+    files = training_images(args)
     async with client(args) as api:
-        dataset_id = args.dataset_id
-        if files:
-            dataset_id = await api.datasets.create(args.name)
-            if not args.json:
-                print(f"dataset {dataset_id} created", flush=True)
-            await upload(api, args, dataset_id, files)
+        dataset_id = await training_dataset(api, args, files)
         job = await api.models.train(
             name=args.name,
             dataset_id=dataset_id,

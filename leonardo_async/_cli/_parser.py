@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .._version import __version__
-from . import _datasets, _local, _models
+from . import _datasets, _elements, _local, _models
 from ._common import parents
 
 EXAMPLES = """\
@@ -20,6 +20,8 @@ examples:
       --instance-prompt "a photo of sks" --resolution 768 --wait
   leonardo-async models wait MODEL_ID [MODEL_ID ...]
   leonardo-async models delete MODEL_ID --yes
+  leonardo-async elements train --name my-cat --images cats/ --focus Style --wait
+  leonardo-async elements wait ELEMENT_ID
   leonardo-async fake-server --port 8765       # for tests in any language
 
 The key comes from LEONARDO_API_KEY; the API root from --base-url or
@@ -41,6 +43,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     groups = parents()
-    for group in (_local, _models, _datasets):
+    for group in (_local, _models, _elements, _datasets):
         group.add_commands(commands, groups)
     return parser

@@ -69,6 +69,15 @@ async def upload(
         )
 
 
+def add_training_data(train: argparse.ArgumentParser) -> None:
+    """Add a train command's ``--name`` and where its images come from."""
+    train.add_argument("--name", required=True)
+    train.add_argument("--dataset-id", help="an existing dataset to train on")
+    train.add_argument(
+        "--images", help="a folder of images (or one image): make a dataset of them"
+    )
+
+
 def training_images(args: argparse.Namespace) -> list[pathlib.Path]:
     """The images of ``--images``, checked before anything is sent.
 

@@ -426,30 +426,35 @@ def test_fake_server_command(tmp_path: object) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdout is not None
-    base_url = proc.stdout.readline().strip()
-    key = proc.stdout.readline().strip()
-    # Lines a shell can paste as they are.
-    assert base_url.startswith("export LEONARDO_BASE_URL=http://127.0.0.1:")
-    assert key == "export LEONARDO_API_KEY=test-key"
-    environment = {
-        **os.environ,
-        "LEONARDO_API_KEY": "test-key",
-        "LEONARDO_BASE_URL": base_url.split("=", 1)[1],
-    }
-    listing = subprocess.run(
-        cli("platform-models", "--json"),
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert listing.returncode == 0, listing.stderr
-    assert json.loads(listing.stdout)[0]["name"] == "Leonardo Phoenix 1.0"
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=10)
-    assert proc.returncode == 130
-    assert "interrupted" in err and "Traceback" not in err
+    try:
+        assert proc.stdout is not None
+        base_url = proc.stdout.readline().strip()
+        key = proc.stdout.readline().strip()
+        # Lines a shell can paste as they are.
+        assert base_url.startswith("export LEONARDO_BASE_URL=http://127.0.0.1:")
+        assert key == "export LEONARDO_API_KEY=test-key"
+        environment = {
+            **os.environ,
+            "LEONARDO_API_KEY": "test-key",
+            "LEONARDO_BASE_URL": base_url.split("=", 1)[1],
+        }
+        listing = subprocess.run(
+            cli("platform-models", "--json"),
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert listing.returncode == 0, listing.stderr
+        assert json.loads(listing.stdout)[0]["name"] == "Leonardo Phoenix 1.0"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        assert proc.returncode == 130
+        assert "interrupted" in err and "Traceback" not in err
+    finally:
+        if proc.poll() is None:  # a failed assertion must not leave it running
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def test_the_live_view_renders_a_row_per_model() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import json
@@ -271,6 +272,13 @@ def test_interrupt_exits_130_and_says_the_training_goes_on(
     assert (code, err.strip()) == (130, "interrupted")
 
 
+def answering(text: str) -> object:
+    async def read_line(prompt: str) -> str:
+        return text
+
+    return read_line
+
+
 def test_confirmation_on_a_terminal(
     env: FakeLeonardo,
     capsys: pytest.CaptureFixture[str],
@@ -278,11 +286,11 @@ def test_confirmation_on_a_terminal(
 ) -> None:
     model_id = env.add_model()
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
-    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    monkeypatch.setattr(_cli._common, "read_line", answering("n"))
     code, _, err = run(capsys, "models", "delete", model_id)
     assert code == 0 and "not deleted" in err
     assert model_id in env.model_ids()
-    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    monkeypatch.setattr(_cli._common, "read_line", answering("y"))
     code, out, _ = run(capsys, "models", "delete", model_id)
     assert code == 0 and out.strip() == f"deleted model {model_id}"
     assert model_id not in env.model_ids()
@@ -698,7 +706,7 @@ def test_version_and_a_bare_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "usage: leonardo-async" in out and "examples:" in out
 
 
-@pytest.mark.parametrize("ending", [EOFError, KeyboardInterrupt])
+@pytest.mark.parametrize("ending", [EOFError, asyncio.CancelledError])
 def test_a_prompt_ended_by_eof_or_ctrl_c_deletes_nothing(
     env: FakeLeonardo,
     capsys: pytest.CaptureFixture[str],
@@ -708,12 +716,12 @@ def test_a_prompt_ended_by_eof_or_ctrl_c_deletes_nothing(
     model_id = env.add_model(name="keep me")
     prompts: list[str] = []
 
-    def ended(prompt: str) -> str:
+    async def ended(prompt: str) -> str:
         prompts.append(prompt)
         raise ending
 
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
-    monkeypatch.setattr("builtins.input", ended)
+    monkeypatch.setattr(_cli._common, "read_line", ended)
     code, _, err = run(capsys, "models", "delete", model_id)
     assert code == 130 and "not deleted" in err and "Traceback" not in err
     assert model_id in env.model_ids()
@@ -809,22 +817,27 @@ def test_ctrl_c_at_the_delete_prompt_on_a_terminal(served: FakeLeonardo) -> None
         preexec_fn=_own_terminal,  # so that Ctrl-C is a SIGINT, as for a user
     )
     os.close(slave)
-    screen = b""
-    deadline = time.monotonic() + 20
-    while b"[y/N]" not in screen and time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.5)
-        if ready:
-            screen += os.read(master, 4096)
-    assert b"Delete model 'keep me'" in screen
-    os.write(master, b"\x03")  # Ctrl-C, as the terminal sends it
-    code = proc.wait(timeout=10)  # no hang on a prompt left reading
-    with contextlib.suppress(OSError):
-        while select.select([master], [], [], 0.2)[0]:
-            screen += os.read(master, 4096)
-    os.close(master)
-    assert code == 130
-    assert b"not deleted" in screen and b"Traceback" not in screen
-    assert model_id in served.model_ids()
+    try:
+        screen = b""
+        deadline = time.monotonic() + 20
+        while b"[y/N]" not in screen and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                screen += os.read(master, 4096)
+        assert b"Delete model 'keep me'" in screen
+        os.write(master, b"\x03")  # Ctrl-C, as the terminal sends it
+        code = proc.wait(timeout=10)  # no hang on a prompt left reading
+        with contextlib.suppress(OSError):
+            while select.select([master], [], [], 0.2)[0]:
+                screen += os.read(master, 4096)
+        os.close(master)
+        assert code == 130
+        assert b"not deleted" in screen and b"Traceback" not in screen
+        assert model_id in served.model_ids()
+    finally:
+        if proc.poll() is None:  # a failed assertion must not leave it running
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def test_elements_commands(

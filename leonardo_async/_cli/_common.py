@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
-import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, NamedTuple, TextIO, TypeVar
@@ -27,6 +27,35 @@ class NotConfirmed(Exception):
     """The user did not confirm a deletion; nothing was done."""
 
 
+async def read_line(prompt: str) -> str:
+    """Show ``prompt`` and read a line from standard input, in the event loop.
+
+    Not ``input()``: a Ctrl-C that reaches another thread (aiohttp resolves
+    names in threads) would leave it blocked in a read. In the loop, the
+    signal wakes it from any thread.
+
+    Raises:
+        EOFError: The input ended.
+    """
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+    fd = sys.stdin.fileno()
+
+    def ready() -> None:
+        if not line.done():
+            line.set_result(sys.stdin.readline())
+
+    print(prompt, end="", flush=True)
+    loop.add_reader(fd, ready)
+    try:
+        text = await line
+    finally:
+        loop.remove_reader(fd)
+    if not text:
+        raise EOFError
+    return text
+
+
 async def confirm(what: str) -> None:
     """Ask before deleting ``what``; only "y" or "yes" goes on.
 
@@ -36,17 +65,12 @@ async def confirm(what: str) -> None:
     """
     if not sys.stdin.isatty():
         raise UsageError("refusing to delete without confirmation: pass --yes")
-    prompt = f"Delete {what}? This cannot be undone. [y/N] "
-    # asyncio.run's own SIGINT handler only cancels the task, which a prompt
-    # blocked reading stdin never notices: while it waits, Ctrl-C raises.
-    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        answer = input(prompt)  # noqa: ASYNC250 - nothing else runs meanwhile
-    except (EOFError, KeyboardInterrupt):
+        answer = await read_line(f"Delete {what}? This cannot be undone. [y/N] ")
+    except (EOFError, KeyboardInterrupt, asyncio.CancelledError):
+        # Ctrl-C: asyncio.run cancels the task (Python 3.11 and later).
         print(file=sys.stderr)
         raise NotConfirmed("the prompt was ended") from None
-    finally:
-        signal.signal(signal.SIGINT, handler)
     if answer.strip().lower() not in ("y", "yes"):
         raise NotConfirmed
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import fcntl
 import json
@@ -706,7 +705,7 @@ def test_version_and_a_bare_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "usage: leonardo-async" in out and "examples:" in out
 
 
-@pytest.mark.parametrize("ending", [EOFError, asyncio.CancelledError])
+@pytest.mark.parametrize("ending", [EOFError, KeyboardInterrupt])
 def test_a_prompt_ended_by_eof_or_ctrl_c_deletes_nothing(
     env: FakeLeonardo,
     capsys: pytest.CaptureFixture[str],

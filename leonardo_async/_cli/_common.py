@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, NamedTuple, TextIO, TypeVar
@@ -31,26 +32,34 @@ async def read_line(prompt: str) -> str:
     """Show ``prompt`` and read a line from standard input, in the event loop.
 
     Not ``input()``: a Ctrl-C that reaches another thread (aiohttp resolves
-    names in threads) would leave it blocked in a read. In the loop, the
-    signal wakes it from any thread.
+    names in threads) would leave it blocked in a read. While it waits, the
+    loop itself takes SIGINT (woken through its own pipe, from any thread)
+    and ends the prompt; the previous handler comes back after.
 
     Raises:
         EOFError: The input ended.
+        KeyboardInterrupt: Ctrl-C.
     """
     loop = asyncio.get_running_loop()
-    line: asyncio.Future[str] = loop.create_future()
+    line: asyncio.Future[str | None] = loop.create_future()
     fd = sys.stdin.fileno()
 
-    def ready() -> None:
+    def settle(text: str | None) -> None:
         if not line.done():
-            line.set_result(sys.stdin.readline())
+            line.set_result(text)
 
-    print(prompt, end="", flush=True)
-    loop.add_reader(fd, ready)
+    previous = signal.getsignal(signal.SIGINT)
+    loop.add_reader(fd, lambda: settle(sys.stdin.readline()))
+    loop.add_signal_handler(signal.SIGINT, settle, None)
+    print(prompt, end="", flush=True)  # only now: a Ctrl-C from here on is ours
     try:
         text = await line
     finally:
         loop.remove_reader(fd)
+        loop.remove_signal_handler(signal.SIGINT)
+        signal.signal(signal.SIGINT, previous)
+    if text is None:
+        raise KeyboardInterrupt
     if not text:
         raise EOFError
     return text
@@ -67,8 +76,7 @@ async def confirm(what: str) -> None:
         raise UsageError("refusing to delete without confirmation: pass --yes")
     try:
         answer = await read_line(f"Delete {what}? This cannot be undone. [y/N] ")
-    except (EOFError, KeyboardInterrupt, asyncio.CancelledError):
-        # Ctrl-C: asyncio.run cancels the task (Python 3.11 and later).
+    except (EOFError, KeyboardInterrupt):
         print(file=sys.stderr)
         raise NotConfirmed("the prompt was ended") from None
     if answer.strip().lower() not in ("y", "yes"):

@@ -2,13 +2,10 @@
 
 from ._retry import (
     Policy,
-    backoff,
-    backoff_state,
     is_transient,
     may_have_reached_server,
     never_reached_server,
     run,
-    worth_retrying,
 )
 from ._slots import Slots, send_within
 from ._transport import Transport
@@ -17,12 +14,9 @@ __all__ = [
     "Policy",
     "Slots",
     "Transport",
-    "backoff",
-    "backoff_state",
     "is_transient",
     "may_have_reached_server",
     "never_reached_server",
     "run",
     "send_within",
-    "worth_retrying",
 ]

@@ -87,7 +87,7 @@ class _Connector(aiohttp.TCPConnector):
             connection = await super().connect(req, traces, timeout)
             protocol = connection.protocol
             kept_alive = protocol in self._handed_out
-            if protocol is not None:
+            if protocol is not None and not kept_alive:
                 self._handed_out.add(protocol)
             if last or not (kept_alive and attempt is not None and attempt.fresh):
                 break

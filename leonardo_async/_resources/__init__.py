@@ -2,7 +2,7 @@
 
 from ._base import Caller
 from ._datasets import CONTENT_TYPES, Datasets
-from ._elements import Elements, build_element_body
+from ._elements import Elements
 from ._models import Models, build_training_body
 from ._raw import RawResponse
 from ._users import Users
@@ -20,6 +20,5 @@ __all__ = [
     "RawResponse",
     "RawUsers",
     "Users",
-    "build_element_body",
     "build_training_body",
 ]

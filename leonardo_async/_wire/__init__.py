@@ -7,7 +7,6 @@ error status to its exception, decoding a body tolerantly into data classes.
 
 from ._converter import structure
 from ._envelopes import (
-    by_pk,
     field,
     id_reader,
     int_id_reader,
@@ -35,7 +34,6 @@ __all__ = [
     "Request",
     "Safety",
     "build_request",
-    "by_pk",
     "check_status",
     "field",
     "id_reader",

@@ -17,6 +17,7 @@ from ._json import loads
 from ._request import Answer
 
 T = TypeVar("T")
+K = TypeVar("K", str, int)
 
 
 def unfit(answer: Answer, path: str, problem: str) -> ResponseValidationError:
@@ -98,6 +99,25 @@ def list_reader(key: str, cls: type[T]) -> Callable[[Answer], list[T]]:
     return read
 
 
+def _id_reader(key: str, not_found: str | None, kind: type[K]) -> Callable[[Answer], K]:
+    label = "a string" if kind is str else "an integer"
+
+    def read(answer: Answer) -> K:
+        value = by_pk(answer, key, not_found) if not_found else field(answer, key)
+        if not isinstance(value, dict):
+            raise unfit(
+                answer, f"$.{key}", f"expected an object, got {json_type(value)}"
+            )
+        found = value.get("id")
+        if found.__class__ is not kind or not found:  # no empty id, no id 0
+            raise unfit(
+                answer, f"$.{key}.id", f"expected {label} id, got {found!r:.40}"
+            )
+        return found
+
+    return read
+
+
 def id_reader(key: str, *, not_found: str | None = None) -> Callable[[Answer], str]:
     """A reader of the string ``id`` in the object under ``key``.
 
@@ -106,33 +126,9 @@ def id_reader(key: str, *, not_found: str | None = None) -> Callable[[Answer], s
         not_found: What the id names, for a ``*_by_pk`` key whose ``null``
             is a ``NotFoundError``; without it, ``null`` does not fit.
     """
-
-    def read(answer: Answer) -> str:
-        value = by_pk(answer, key, not_found) if not_found else field(answer, key)
-        if not isinstance(value, dict):
-            raise unfit(
-                answer, f"$.{key}", f"expected an object, got {json_type(value)}"
-            )
-        found = value.get("id")
-        if not isinstance(found, str) or not found:
-            raise unfit(
-                answer, f"$.{key}.id", f"expected a string id, got {found!r:.40}"
-            )
-        return found
-
-    return read
+    return _id_reader(key, not_found, str)
 
 
 def int_id_reader(key: str, *, not_found: str) -> Callable[[Answer], int]:
     """A reader of the integer ``id`` under a ``*_by_pk`` key (an element's)."""
-
-    def read(answer: Answer) -> int:
-        value = by_pk(answer, key, not_found)
-        found = value.get("id") if isinstance(value, dict) else None
-        if found.__class__ is not int:
-            raise unfit(
-                answer, f"$.{key}.id", f"expected an integer id, got {found!r:.40}"
-            )
-        return found
-
-    return read
+    return _id_reader(key, not_found, int)

@@ -1,4 +1,4 @@
-"""leonardo-async: an async-first SDK for the Leonardo.AI Models REST API.
+"""leonardo-async: an async-first SDK for the Leonardo.AI REST API.
 
 Example::
 
@@ -23,14 +23,19 @@ from ._data import (
     ElementBaseModel,
     ElementTrainingJob,
     GeneratedImage,
+    Generation,
+    GenerationJob,
     JobStatus,
     LoraFocus,
     PlatformElement,
+    PlatformElementRef,
     PlatformModel,
+    PresetStyle,
     SdVersion,
     Strength,
     TrainingJob,
     User,
+    UserElement,
 )
 from ._errors import (
     APIConnectionError,
@@ -38,7 +43,12 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    BudgetExceededError,
     ElementOutcomeUnknownError,
+    GenerationFailedError,
+    GenerationOutcomeUnknownError,
+    GenerationTimeoutError,
+    ImageDownloadError,
     ImageUploadError,
     JobFailedError,
     LeonardoError,
@@ -53,7 +63,15 @@ from ._errors import (
     TrainingTimeoutError,
     WaitTimeoutError,
 )
-from ._resources import Datasets, Elements, Models, RawResponse, Users
+from ._resources import (
+    Datasets,
+    Elements,
+    Generations,
+    Models,
+    Pricing,
+    RawResponse,
+    Users,
+)
 from ._version import __version__
 
 __all__ = [
@@ -62,6 +80,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BudgetExceededError",
     "Cost",
     "CostUnit",
     "CustomModel",
@@ -75,6 +94,13 @@ __all__ = [
     "ElementTrainingJob",
     "Elements",
     "GeneratedImage",
+    "Generation",
+    "GenerationFailedError",
+    "GenerationJob",
+    "GenerationOutcomeUnknownError",
+    "GenerationTimeoutError",
+    "Generations",
+    "ImageDownloadError",
     "ImageUploadError",
     "JobFailedError",
     "JobStatus",
@@ -86,7 +112,10 @@ __all__ = [
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "PlatformElement",
+    "PlatformElementRef",
     "PlatformModel",
+    "PresetStyle",
+    "Pricing",
     "RateLimitError",
     "RawResponse",
     "ResponseValidationError",
@@ -98,6 +127,7 @@ __all__ = [
     "TrainingOutcomeUnknownError",
     "TrainingTimeoutError",
     "User",
+    "UserElement",
     "Users",
     "WaitTimeoutError",
     "WithRawResponse",

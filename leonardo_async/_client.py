@@ -15,22 +15,26 @@ import aiohttp
 
 from . import _waiting
 from ._arguments import check_count, check_id, check_int_id, check_positive, check_url
-from ._data import CustomModel, Element
+from ._data import CustomModel, Element, Generation
 from ._http import Policy, Slots, Transport
 from ._resources import (
     Caller,
     Datasets,
     Elements,
+    Generations,
     Models,
+    Pricing,
     RawDatasets,
     RawElements,
+    RawGenerations,
     RawModels,
+    RawPricing,
     RawUsers,
     Users,
 )
 from ._version import __version__
 
-J = TypeVar("J", CustomModel, Element)
+J = TypeVar("J", CustomModel, Element, Generation)
 
 DEFAULT_BASE_URL = "https://cloud.leonardo.ai/api/rest/v1"
 USER_AGENT = (
@@ -71,16 +75,22 @@ class WithRawResponse:
     """The raw form of ``client.datasets``."""
     elements: RawElements
     """The raw form of ``client.elements``."""
+    generations: RawGenerations
+    """The raw form of ``client.generations``."""
+    pricing: RawPricing
+    """The raw form of ``client.pricing``."""
 
     def __init__(self, client: LeonardoClient) -> None:
         self.models = RawModels(client.models)
         self.users = RawUsers(client.users)
         self.datasets = RawDatasets(client.datasets)
         self.elements = RawElements(client.elements)
+        self.generations = RawGenerations(client.generations)
+        self.pricing = RawPricing(client.pricing)
 
 
 class LeonardoClient:
-    """An async client for the Leonardo.AI Models API.
+    """An async client for the Leonardo.AI REST API.
 
     Use it as ``async with LeonardoClient() as client: ...``, or call
     ``await client.aclose()`` when done. The aiohttp session is opened on the
@@ -101,9 +111,9 @@ class LeonardoClient:
             every client made by ``with_options``.
         poll_interval: The first pause between polls of every wait, unless
             the wait gives its own; ``None``: each kind's default (trainings
-            5 s).
+            5 s, generations 1 s).
         max_poll_interval: The longest pause between polls of every wait;
-            ``None``: each kind's default (trainings 60 s).
+            ``None``: each kind's default (trainings 60 s, generations 5 s).
         session: An aiohttp session to use; the client never closes it.
 
     Raises:
@@ -120,6 +130,10 @@ class LeonardoClient:
     """The Datasets API: datasets and image uploads."""
     elements: Elements
     """The Elements API: the platform's elements, and training yours (LoRA)."""
+    generations: Generations
+    """The Image Generation API: images from a prompt, and downloading them."""
+    pricing: Pricing
+    """The pricing calculator: what a job would cost, in credits."""
 
     def __init__(
         self,
@@ -173,10 +187,13 @@ class LeonardoClient:
         self._intervals = intervals
         self.users = Users(caller)
         self.datasets = Datasets(caller)
-        self.models = Models(caller, self.users)
-        self.elements = Elements(caller, self.users)
+        self.pricing = Pricing(caller)
+        self.models = Models(caller, self.users, self.pricing)
+        self.elements = Elements(caller, self.users, self.pricing, self.datasets)
+        self.generations = Generations(caller, self.pricing)
         self._trainings = _waiting.training_kind(self.models)
         self._element_trainings = _waiting.element_kind(self.elements)
+        self._generations = _waiting.generation_kind(self.generations)
 
     @property
     def with_raw_response(self) -> WithRawResponse:
@@ -276,10 +293,15 @@ class LeonardoClient:
         await self._caller.transport.aclose()
 
     def _schedule(
-        self, timeout: object, poll: object, most: object, on_status: object
+        self,
+        kind: _waiting.Kind[Any],
+        timeout: object,
+        poll: object,
+        most: object,
+        on_status: object,
     ) -> _waiting.WaitSchedule:
         return _waiting.check_wait_arguments(
-            timeout, poll, most, on_status, self._intervals
+            timeout, poll, most, on_status, self._intervals, kind.defaults
         )
 
     async def _wait_many(
@@ -335,7 +357,9 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_id(model_id, "model_id")
-        schedule = self._schedule(timeout, poll_interval, max_poll_interval, on_status)
+        schedule = self._schedule(
+            self._trainings, timeout, poll_interval, max_poll_interval, on_status
+        )
         return await _waiting.wait_for_one(
             self._trainings, self._options, model_id, schedule, on_status
         )
@@ -380,7 +404,9 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         ids = _waiting.check_ids(model_ids, "model_ids", check_id)
-        schedule = self._schedule(timeout, poll_interval, max_poll_interval, on_status)
+        schedule = self._schedule(
+            self._trainings, timeout, poll_interval, max_poll_interval, on_status
+        )
         return await self._wait_many(self._trainings, ids, user_id, schedule, on_status)
 
     def watch_training(
@@ -413,7 +439,9 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_id(model_id, "model_id")
-        schedule = self._schedule(timeout, poll_interval, max_poll_interval, None)
+        schedule = self._schedule(
+            self._trainings, timeout, poll_interval, max_poll_interval, None
+        )
         return _waiting.watch(self._trainings, self._options, model_id, schedule)
 
     async def wait_for_element(
@@ -445,7 +473,13 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_int_id(element_id, "element_id")
-        schedule = self._schedule(timeout, poll_interval, max_poll_interval, on_status)
+        schedule = self._schedule(
+            self._element_trainings,
+            timeout,
+            poll_interval,
+            max_poll_interval,
+            on_status,
+        )
         return await _waiting.wait_for_one(
             self._element_trainings, self._options, element_id, schedule, on_status
         )
@@ -475,7 +509,13 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         ids = _waiting.check_ids(element_ids, "element_ids", check_int_id)
-        schedule = self._schedule(timeout, poll_interval, max_poll_interval, on_status)
+        schedule = self._schedule(
+            self._element_trainings,
+            timeout,
+            poll_interval,
+            max_poll_interval,
+            on_status,
+        )
         return await self._wait_many(
             self._element_trainings, ids, user_id, schedule, on_status
         )
@@ -495,7 +535,100 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_int_id(element_id, "element_id")
-        schedule = self._schedule(timeout, poll_interval, max_poll_interval, None)
+        schedule = self._schedule(
+            self._element_trainings, timeout, poll_interval, max_poll_interval, None
+        )
         return _waiting.watch(
             self._element_trainings, self._options, element_id, schedule
         )
+
+    async def wait_for_generation(
+        self,
+        generation_id: str,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        on_status: _waiting.StatusCallback[Generation] | None = None,
+    ) -> Generation:
+        """Poll a generation until it ends; as ``wait_for_training``.
+
+        Generations take seconds: the pause grows from 1 s to 5 s unless the
+        wait or the client says otherwise.
+
+        Args:
+            generation_id: The generation's id, from
+                ``GenerationJob.generation_id``.
+            timeout: Seconds to wait at most.
+            poll_interval: The first pause between polls (client's, else 1).
+            max_poll_interval: The longest pause (client's, else 5).
+            on_status: Called with the generation at each status change.
+
+        Returns:
+            The generation, ``COMPLETE``, with its images.
+
+        Raises:
+            GenerationFailedError: It ended in ``FAILED``; has the generation.
+            GenerationTimeoutError: ``timeout`` passed; has the last one seen.
+            NotFoundError: No generation has this id.
+            ValueError: An argument is out of range.
+        """
+        check_id(generation_id, "generation_id")
+        kind = self._generations
+        schedule = self._schedule(
+            kind, timeout, poll_interval, max_poll_interval, on_status
+        )
+        return await _waiting.wait_for_one(
+            kind, self._options, generation_id, schedule, on_status
+        )
+
+    async def wait_for_generations(
+        self,
+        generation_ids: Sequence[str],
+        *,
+        user_id: str | None = None,
+        timeout: float = 600.0,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        on_status: _waiting.StatusCallback[Generation] | None = None,
+    ) -> list[Generation]:
+        """Poll a batch of generations until every one has ended.
+
+        As ``wait_for_trainings``: with ``user_id``, one request a round for
+        the whole batch (the user's newest 50; older ones are fetched one by
+        one).
+
+        Returns:
+            The finished generations, ``COMPLETE`` or ``FAILED`` (not
+            raised), in the order of ``generation_ids``.
+
+        Raises:
+            GenerationTimeoutError: ``timeout`` passed; ``pending_ids`` names
+                the generations not finished.
+            ValueError: An argument is out of range.
+        """
+        ids = _waiting.check_ids(generation_ids, "generation_ids", check_id)
+        kind = self._generations
+        schedule = self._schedule(
+            kind, timeout, poll_interval, max_poll_interval, on_status
+        )
+        return await self._wait_many(kind, ids, user_id, schedule, on_status)
+
+    def watch_generation(
+        self,
+        generation_id: str,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+    ) -> AsyncGenerator[Generation, None]:
+        """Yield the generation each time its status changes; as ``watch_training``.
+
+        Raises:
+            GenerationTimeoutError: ``timeout`` passed; has the last one seen.
+            ValueError: An argument is out of range.
+        """
+        check_id(generation_id, "generation_id")
+        kind = self._generations
+        schedule = self._schedule(kind, timeout, poll_interval, max_poll_interval, None)
+        return _waiting.watch(kind, self._options, generation_id, schedule)

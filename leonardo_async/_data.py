@@ -97,6 +97,42 @@ class ElementBaseModel(_StrEnum):
     FLUX_DEV = "FLUX_DEV"
 
 
+class PresetStyle(_StrEnum):
+    """The style a generation's images are made in."""
+
+    ANIME = "ANIME"
+    BOKEH = "BOKEH"
+    CINEMATIC = "CINEMATIC"
+    CINEMATIC_CLOSEUP = "CINEMATIC_CLOSEUP"
+    CREATIVE = "CREATIVE"
+    DYNAMIC = "DYNAMIC"
+    ENVIRONMENT = "ENVIRONMENT"
+    FASHION = "FASHION"
+    FILM = "FILM"
+    FOOD = "FOOD"
+    GENERAL = "GENERAL"
+    HDR = "HDR"
+    ILLUSTRATION = "ILLUSTRATION"
+    LEONARDO = "LEONARDO"
+    LONG_EXPOSURE = "LONG_EXPOSURE"
+    MACRO = "MACRO"
+    MINIMALISTIC = "MINIMALISTIC"
+    MONOCHROME = "MONOCHROME"
+    MOODY = "MOODY"
+    NONE = "NONE"
+    NEUTRAL = "NEUTRAL"
+    PHOTOGRAPHY = "PHOTOGRAPHY"
+    PORTRAIT = "PORTRAIT"
+    RAYTRACED = "RAYTRACED"
+    RENDER_3D = "RENDER_3D"
+    RETRO = "RETRO"
+    SKETCH_BW = "SKETCH_BW"
+    SKETCH_COLOR = "SKETCH_COLOR"
+    STOCK_PHOTO = "STOCK_PHOTO"
+    VIBRANT = "VIBRANT"
+    UNPROCESSED = "UNPROCESSED"
+
+
 class CostUnit(_StrEnum):
     """The unit of a ``Cost``."""
 
@@ -106,15 +142,17 @@ class CostUnit(_StrEnum):
 
 @attrs.frozen
 class GeneratedImage:
-    """A sample image of a platform model.
+    """A generated image: one of a generation's, or a platform model's sample.
 
     Attributes:
         id: The image's id.
-        url: Where the image can be downloaded.
+        url: Where the image can be downloaded (no API key needed).
+        nsfw: Whether the image was flagged as NSFW, when the API says.
     """
 
     id: str
     url: str | None = None
+    nsfw: bool | None = None
 
 
 @attrs.frozen
@@ -347,3 +385,82 @@ class ElementTrainingJob:
     element_id: int
     cost: Cost | None = None
     api_credit_cost: int | None = None
+
+
+@attrs.frozen
+class Generation:
+    """A generation: a prompt's batch of images, being made or made.
+
+    Attributes:
+        id: The generation's id.
+        status: ``PENDING``, ``COMPLETE`` or ``FAILED`` (a plain ``str`` for
+            an unknown status).
+        prompt: The prompt.
+        negative_prompt: The negative prompt.
+        model_id: The model it used.
+        width: The images' width in pixels.
+        height: The images' height in pixels.
+        seed: The seed.
+        preset_style: The style (a plain ``str`` for an unknown one).
+        guidance_scale: How strongly the images follow the prompt.
+        inference_steps: The step count.
+        public: Whether the images show in the community feed.
+        created_at: When it was started, aware UTC.
+        images: Its images; empty while it is ``PENDING``.
+    """
+
+    id: str
+    status: JobStatus | str | None = None
+    prompt: str | None = None
+    negative_prompt: str | None = None
+    model_id: str | None = None
+    width: int | None = None
+    height: int | None = None
+    seed: int | None = None
+    preset_style: PresetStyle | str | None = None
+    guidance_scale: float | None = None
+    inference_steps: int | None = None
+    public: bool | None = None
+    created_at: datetime | None = None
+    images: list[GeneratedImage] = attrs.Factory(list)
+
+
+@attrs.frozen
+class GenerationJob:
+    """The answer to starting a generation.
+
+    Attributes:
+        generation_id: The id of the generation; wait on it.
+        cost: What the generation costs, when the API says.
+        api_credit_cost: The deprecated credit cost, when the API says.
+    """
+
+    generation_id: str
+    cost: Cost | None = None
+    api_credit_cost: int | None = None
+
+
+@attrs.frozen
+class UserElement:
+    """One of your elements, as a generation uses it (``user_elements=``).
+
+    Attributes:
+        element_id: The element's id, from ``Element.id``.
+        weight: How strongly it applies.
+    """
+
+    element_id: int
+    weight: float = 1.0
+
+
+@attrs.frozen
+class PlatformElementRef:
+    """A platform element, as a generation uses it (``elements=``).
+
+    Attributes:
+        ak_uuid: The element's id, from ``PlatformElement.ak_uuid``.
+        weight: How strongly it applies.
+    """
+
+    ak_uuid: str
+    weight: float = 1.0

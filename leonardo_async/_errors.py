@@ -7,7 +7,8 @@ The tree::
     │   └── APITimeoutError
     ├── OutcomeUnknownError           a costly create sent, outcome unknown
     │   ├── TrainingOutcomeUnknownError   POST /models
-    │   └── ElementOutcomeUnknownError    POST /elements
+    │   ├── ElementOutcomeUnknownError    POST /elements
+    │   └── GenerationOutcomeUnknownError POST /generations
     ├── APIStatusError                status, code, message, body, headers, method, url
     │   ├── BadRequestError           400, 422
     │   ├── AuthenticationError       401
@@ -17,10 +18,14 @@ The tree::
     │   └── ServerError               5xx
     ├── ResponseValidationError       a 200 whose body does not fit
     ├── ImageUploadError              upload_images stopped; has what was uploaded
+    ├── ImageDownloadError            download stopped; has what was written
+    ├── BudgetExceededError           the estimate is over max_credits; not sent
     ├── JobFailedError                a job reached FAILED: an outcome, not HTTP
-    │   └── TrainingFailedError       a custom model's or an element's training
+    │   ├── TrainingFailedError       a custom model's or an element's training
+    │   └── GenerationFailedError     a generation
     └── WaitTimeoutError              also a TimeoutError
-        └── TrainingTimeoutError      a training wait ran out
+        ├── TrainingTimeoutError      a training wait ran out
+        └── GenerationTimeoutError    a generation wait ran out
 
 Which status becomes which class is decided in one place, ``_wire``'s
 ``status_error``; aiohttp's failures become connection errors in one place,
@@ -36,7 +41,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._data import CustomModel, Element
+    from pathlib import Path
+
+    from ._data import CustomModel, Element, Generation
 
 #: How much of a response body an exception message quotes.
 BODY_EXCERPT = 200
@@ -102,6 +109,26 @@ class ElementOutcomeUnknownError(OutcomeUnknownError):
             "among yours before training again."
         )
         self.name = name
+
+
+class GenerationOutcomeUnknownError(OutcomeUnknownError):
+    """``POST /generations`` may have reached the server; no answer came back.
+
+    Check ``client.generations.list_for_user(...)`` for a generation of that
+    prompt before generating again.
+
+    Attributes:
+        prompt: The prompt the generation was started with.
+    """
+
+    def __init__(self, prompt: str, cause: LeonardoError) -> None:
+        super().__init__(
+            f"the generation request for {prompt[:60]!r} may have reached the "
+            f"server, but no answer came back ({cause}); it was not retried, so "
+            "no second generation was started. Look for a generation of that "
+            "prompt among yours before generating again."
+        )
+        self.prompt = prompt
 
 
 class TrainingOutcomeUnknownError(OutcomeUnknownError):
@@ -236,6 +263,49 @@ class ImageUploadError(LeonardoError):
         self.failed_index = failed_index
 
 
+class ImageDownloadError(LeonardoError):
+    """``download`` stopped at a failure; the failure is the ``__cause__``.
+
+    The downloads not yet finished were cancelled, and no file was left
+    half-written.
+
+    Attributes:
+        written: The files that were written completely.
+        failed_url: The URL of the image whose download failed.
+    """
+
+    def __init__(
+        self, message: str, *, written: Sequence[Path], failed_url: str
+    ) -> None:
+        names = ", ".join(path.name for path in written) or "none"
+        super().__init__(f"{message}; files written: {names}")
+        self.written = list(written)
+        self.failed_url = failed_url
+
+
+class BudgetExceededError(LeonardoError):
+    """The estimate is over ``max_credits`` (or there is none): nothing was sent.
+
+    Attributes:
+        estimate: The API's estimate in credits, or ``None`` when none could
+            be had.
+        max_credits: The budget the call was given.
+    """
+
+    def __init__(self, estimate: int | None, max_credits: float) -> None:
+        if estimate is None:
+            problem = (
+                f"no cost estimate could be had to keep max_credits={max_credits:g}"
+            )
+        else:
+            problem = (
+                f"the estimate, {estimate} credits, is over max_credits={max_credits:g}"
+            )
+        super().__init__(f"{problem}; the job was not started")
+        self.estimate = estimate
+        self.max_credits = max_credits
+
+
 class JobFailedError(LeonardoError):
     """A job (a training, a generation) ended in ``FAILED``: an outcome, not HTTP."""
 
@@ -251,6 +321,18 @@ class TrainingFailedError(JobFailedError):
         what = "model" if isinstance(model.id, str) else "element"
         super().__init__(f"training of {what} {model.id} ({model.name!r}) failed")
         self.model = model
+
+
+class GenerationFailedError(JobFailedError):
+    """A generation ended in ``FAILED``.
+
+    Attributes:
+        generation: The ``Generation`` as last seen, ``FAILED``.
+    """
+
+    def __init__(self, generation: Generation) -> None:
+        super().__init__(f"generation {generation.id} failed")
+        self.generation = generation
 
 
 class WaitTimeoutError(LeonardoError, TimeoutError):
@@ -276,4 +358,26 @@ class TrainingTimeoutError(WaitTimeoutError):
         ids = ", ".join(map(str, pending_ids))
         super().__init__(f"training still not finished after {timeout:g}s: {ids}")
         self.model = model
+        self.pending_ids = list(pending_ids)
+
+
+class GenerationTimeoutError(WaitTimeoutError):
+    """No terminal status was seen within the generation wait's ``timeout``.
+
+    Attributes:
+        generation: The last ``Generation`` seen (for a single wait), or
+            ``None``.
+        pending_ids: The ids that had not finished.
+    """
+
+    def __init__(
+        self,
+        timeout: float,
+        *,
+        pending_ids: Sequence[str],
+        generation: Generation | None = None,
+    ) -> None:
+        ids = ", ".join(pending_ids)
+        super().__init__(f"generation still not finished after {timeout:g}s: {ids}")
+        self.generation = generation
         self.pending_ids = list(pending_ids)

@@ -41,7 +41,7 @@ async def test_a_training_sends_the_documented_defaults_and_finishes(
         "train_text_encoder": True,
     }
     assert isinstance(job.element_id, int)
-    assert str(job.cost) == "1.2500 DOLLARS"
+    assert str(job.cost) == "1.0000 DOLLARS"  # FLUX_DEV: by the dataset's images
     element = await client.elements.get(job.element_id)
     assert element.status == leo.JobStatus.PENDING
     assert element.focus is leo.LoraFocus.STYLE

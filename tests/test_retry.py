@@ -16,7 +16,7 @@ from leonardo_async._http import (
     may_have_reached_server,
     never_reached_server,
 )
-from leonardo_async._resources import Caller, Models, Users
+from leonardo_async._resources import Caller, Models, Pricing, Users
 from leonardo_async._wire import Answer, Request, Safety, status_error
 from leonardo_async.testing import FakeLeonardo
 
@@ -86,7 +86,7 @@ def models(
         sleep=time.sleep,
     )
     caller = Caller(transport, Slots(16), BASE, {}, options)  # type: ignore[arg-type]
-    return Models(caller, Users(caller))
+    return Models(caller, Users(caller), Pricing(caller))
 
 
 def test_policy_predicates() -> None:

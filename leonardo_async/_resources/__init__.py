@@ -3,20 +3,33 @@
 from ._base import Caller
 from ._datasets import CONTENT_TYPES, Datasets
 from ._elements import Elements
+from ._generations import Generations
 from ._models import Models, build_training_body
+from ._pricing import Pricing
 from ._raw import RawResponse
 from ._users import Users
-from ._views import RawDatasets, RawElements, RawModels, RawUsers
+from ._views import (
+    RawDatasets,
+    RawElements,
+    RawGenerations,
+    RawModels,
+    RawPricing,
+    RawUsers,
+)
 
 __all__ = [
     "CONTENT_TYPES",
     "Caller",
     "Datasets",
     "Elements",
+    "Generations",
     "Models",
+    "Pricing",
     "RawDatasets",
     "RawElements",
+    "RawGenerations",
     "RawModels",
+    "RawPricing",
     "RawResponse",
     "RawUsers",
     "Users",

@@ -12,11 +12,10 @@ import asyncio
 import json
 import os
 import pathlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from .._arguments import (
-    call_back,
     check_callback,
     check_count,
     check_id,
@@ -38,6 +37,7 @@ from .._wire import (
     unfit,
 )
 from ._base import Caller, ExtraBody, ExtraHeaders, ExtraQuery, extras
+from ._batch import ItemFailed, ProgressCallback, run_each
 
 #: The image types a dataset takes, by file extension.
 CONTENT_TYPES = {
@@ -47,9 +47,6 @@ CONTENT_TYPES = {
     "webp": "image/webp",
 }
 
-#: What ``on_progress`` may be: called with (uploads done, uploads in all).
-ProgressCallback = Callable[[int, int], Awaitable[Any] | Any]
-
 ImageSource = str | os.PathLike[str] | bytes
 
 
@@ -57,14 +54,6 @@ class _Image(NamedTuple):
     data: bytes
     extension: str
     filename: str
-
-
-class _CallbackFailed(Exception):
-    """``on_progress`` raised: its exception goes to the caller unchanged."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(error)
-        self.error = error
 
 
 class _Slot(NamedTuple):
@@ -331,33 +320,18 @@ class Datasets:
             lambda: [_read_image(image, None) for image in images]
         )
         uploaded: list[str | None] = [None] * len(loaded)
-        slots = asyncio.Semaphore(concurrency)
-        done = 0
 
         async def upload(index: int) -> None:
-            nonlocal done
-            async with slots:
-                uploaded[index] = await self._upload(dataset_id, loaded[index], options)
-            done += 1
-            try:
-                await call_back(on_progress, done, len(loaded))
-            except Exception as exc:
-                raise _CallbackFailed(exc) from exc
+            uploaded[index] = await self._upload(dataset_id, loaded[index], options)
 
-        tasks = [asyncio.ensure_future(upload(i)) for i in range(len(loaded))]
         try:
-            if tasks:
-                await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-        for index, task in enumerate(tasks):
-            failure = None if task.cancelled() else task.exception()
-            if isinstance(failure, _CallbackFailed):
-                raise failure.error  # the callback's own exception, unchanged
-            if failure is not None:
-                raise ImageUploadError(uploaded, index, failure) from failure
+            await run_each(
+                len(loaded), upload, concurrency=concurrency, on_progress=on_progress
+            )
+        except ItemFailed as failed:
+            raise ImageUploadError(uploaded, failed.index, failed.error) from (
+                failed.error
+            )
         return [image_id for image_id in uploaded if image_id is not None]
 
     async def upload_generated_image(

@@ -29,6 +29,13 @@ from .._data import (
 from .._errors import ElementOutcomeUnknownError
 from .._wire import int_id_reader, list_reader, object_reader
 from ._base import Caller, ExtraBody, ExtraHeaders, ExtraQuery, extras
+from ._datasets import Datasets
+from ._pricing import (
+    Pricing,
+    build_training_price_body,
+    check_max_credits,
+    within_budget,
+)
 from ._users import Users
 
 
@@ -153,9 +160,13 @@ class Elements:
     ``extra_body=``.
     """
 
-    def __init__(self, caller: Caller, users: Users) -> None:
+    def __init__(
+        self, caller: Caller, users: Users, pricing: Pricing, datasets: Datasets
+    ) -> None:
         self._caller = caller
         self._users = users
+        self._pricing = pricing
+        self._datasets = datasets
 
     async def list_platform(
         self, *, extra_headers: ExtraHeaders = None, extra_query: ExtraQuery = None
@@ -185,6 +196,7 @@ class Elements:
         learning_rate: float | None = None,
         train_text_encoder: bool | None = None,
         resolution: int | None = None,
+        max_credits: float | None = None,
         extra_headers: ExtraHeaders = None,
         extra_query: ExtraQuery = None,
         extra_body: ExtraBody = None,
@@ -210,6 +222,11 @@ class Elements:
             learning_rate: The learning rate, within the pair's range.
             train_text_encoder: Whether to train the text encoder too.
             resolution: 1024, the only one the API takes.
+            max_credits: Ask the pricing calculator first (for FLUX_DEV,
+                after counting the dataset's images with one
+                ``GET /datasets/{id}``), and raise ``BudgetExceededError``
+                without training when the estimate is higher (or cannot be
+                had).
             extra_headers: Headers to add to the request.
             extra_query: Query parameters to add to the request.
             extra_body: JSON fields to add to the body (not ones set above).
@@ -220,6 +237,7 @@ class Elements:
         Raises:
             ValueError: An argument has a value the API refuses.
             TypeError: An argument has the wrong type.
+            BudgetExceededError: The estimate is over ``max_credits``.
             ElementOutcomeUnknownError: The request may have reached the
                 server but no usable answer came back.
         """
@@ -235,13 +253,30 @@ class Elements:
             train_text_encoder=train_text_encoder,
             resolution=resolution,
         )
+        options = extras(extra_headers, extra_query, extra_body)
+        budget = check_max_credits(max_credits)
+        if budget is not None:
+            await within_budget(lambda: self._estimate(body), budget)
         return await self._caller.create(
             "/elements",
             _read_job,
             lambda cause: ElementOutcomeUnknownError(name, cause),
             json=body,
-            options=extras(extra_headers, extra_query, extra_body),
+            options=options,
         )
+
+    async def _estimate(self, body: dict[str, Any]) -> int:
+        if body["sd_version"] != ElementBaseModel.FLUX_DEV.value:
+            return await self._pricing.estimate(
+                build_training_price_body(resolution=RESOLUTION)
+            )
+        dataset = await self._datasets.get(body["datasetId"])
+        price = build_training_price_body(
+            resolution=RESOLUTION,
+            sd_version=ElementBaseModel.FLUX_DEV,
+            image_count=len(dataset.images),
+        )
+        return await self._pricing.estimate(price)
 
     async def get(
         self,

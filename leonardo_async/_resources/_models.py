@@ -22,10 +22,18 @@ from .._data import (
 from .._errors import TrainingOutcomeUnknownError
 from .._wire import id_reader, list_reader, object_reader
 from ._base import Caller, ExtraBody, ExtraHeaders, ExtraQuery, extras
+from ._pricing import (
+    Pricing,
+    build_training_price_body,
+    check_max_credits,
+    within_budget,
+)
 from ._users import Users
 
 TRAINABLE_SD_VERSIONS = (SdVersion.V1_5, SdVersion.V2)
 RESOLUTIONS = (512, 768)
+#: The resolution the API trains at when not told (priced as such).
+DEFAULT_RESOLUTION = 512
 
 
 def build_training_body(
@@ -95,9 +103,10 @@ class Models:
     ``extra_body=``: see "Per-call options" in the docs.
     """
 
-    def __init__(self, caller: Caller, users: Users) -> None:
+    def __init__(self, caller: Caller, users: Users, pricing: Pricing) -> None:
         self._caller = caller
         self._users = users
+        self._pricing = pricing
 
     async def list_platform(
         self, *, extra_headers: ExtraHeaders = None, extra_query: ExtraQuery = None
@@ -129,6 +138,7 @@ class Models:
         resolution: int | None = None,
         sd_version: SdVersion | str | None = None,
         strength: Strength | str | None = None,
+        max_credits: float | None = None,
         extra_headers: ExtraHeaders = None,
         extra_query: ExtraQuery = None,
         extra_body: ExtraBody = None,
@@ -151,6 +161,9 @@ class Models:
             resolution: 512 or 768.
             sd_version: ``v1_5`` or ``v2``.
             strength: Training strength, for ``PIXEL_ART``.
+            max_credits: Ask the pricing calculator first, and raise
+                ``BudgetExceededError`` without training when the estimate is
+                higher (or cannot be had).
             extra_headers: Headers to add to the request.
             extra_query: Query parameters to add to the request.
             extra_body: JSON fields to add to the body (not ones set above).
@@ -161,6 +174,7 @@ class Models:
         Raises:
             ValueError: An argument has a value the API refuses.
             TypeError: An argument has the wrong type.
+            BudgetExceededError: The estimate is over ``max_credits``.
             TrainingOutcomeUnknownError: The request may have reached the server
                 but no usable answer came back (none, a 5xx, or a 200 without
                 the model's id); check ``list_for_user`` before training again.
@@ -177,12 +191,19 @@ class Models:
             sd_version=sd_version,
             strength=strength,
         )
+        options = extras(extra_headers, extra_query, extra_body)
+        budget = check_max_credits(max_credits)
+        if budget is not None:
+            price = build_training_price_body(
+                resolution=body.get("resolution", DEFAULT_RESOLUTION)
+            )
+            await within_budget(lambda: self._pricing.estimate(price), budget)
         return await self._caller.create(
             "/models",
             _read_training_job,
             lambda cause: TrainingOutcomeUnknownError(name, cause),
             json=body,
-            options=extras(extra_headers, extra_query, extra_body),
+            options=options,
         )
 
     async def get(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ._datasets import Datasets
 from ._elements import Elements
+from ._generations import Generations
 from ._models import Models
+from ._pricing import Pricing
 from ._raw import raw
 from ._users import Users
 
@@ -49,3 +51,21 @@ class RawElements:
         self.delete = raw(elements.delete)
         self.list_for_user = raw(elements.list_for_user)
         self.list_mine = raw(elements.list_mine)
+
+
+class RawGenerations:
+    """``client.with_raw_response.generations``: each call gives a ``RawResponse``."""
+
+    def __init__(self, generations: Generations) -> None:
+        self.create = raw(generations.create)
+        self.get = raw(generations.get)
+        self.delete = raw(generations.delete)
+        self.list_for_user = raw(generations.list_for_user)
+
+
+class RawPricing:
+    """``client.with_raw_response.pricing``: each call gives a ``RawResponse``."""
+
+    def __init__(self, pricing: Pricing) -> None:
+        self.training_cost = raw(pricing.training_cost)
+        self.generation_cost = raw(pricing.generation_cost)

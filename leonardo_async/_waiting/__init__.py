@@ -1,6 +1,6 @@
 """Waiting for jobs: the polling loops, the kinds of job, their arguments."""
 
-from ._kinds import element_kind, training_kind
+from ._kinds import element_kind, generation_kind, training_kind
 from ._polling import (
     Intervals,
     Kind,
@@ -23,6 +23,7 @@ __all__ = [
     "check_intervals",
     "check_wait_arguments",
     "element_kind",
+    "generation_kind",
     "training_kind",
     "wait_for_many",
     "wait_for_one",

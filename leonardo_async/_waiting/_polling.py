@@ -45,23 +45,6 @@ J = TypeVar("J", bound=Job)
 StatusCallback = Callable[[J], Awaitable[Any] | Any]
 
 
-@attrs.frozen
-class Kind(Generic[J]):
-    """A kind of job the waits poll.
-
-    Attributes:
-        get: Reads one job by id.
-        list_for_user: Reads a user's jobs, for a batch's one request a round.
-        failed: The error a ``FAILED`` job raises.
-        timed_out: The error for a timeout: (timeout, pending ids, last job).
-    """
-
-    get: Callable[[Any], Awaitable[J]]
-    list_for_user: Callable[[str], Awaitable[list[J]]]
-    failed: Callable[[J], LeonardoError]
-    timed_out: Callable[[float, list[Any], J | None], LeonardoError]
-
-
 TERMINAL = frozenset({JobStatus.COMPLETE, JobStatus.FAILED})
 GROWTH = 1.5
 JITTER = 0.1
@@ -106,6 +89,28 @@ class Intervals(NamedTuple):
 
 #: The schedule of a training wait when neither the wait nor the client says.
 TRAINING_INTERVALS = Intervals(5.0, 60.0)
+#: A generation's: they take seconds, not minutes.
+GENERATION_INTERVALS = Intervals(1.0, 5.0)
+
+
+@attrs.frozen
+class Kind(Generic[J]):
+    """A kind of job the waits poll.
+
+    Attributes:
+        get: Reads one job by id.
+        list_for_user: Reads a user's jobs, for a batch's one request a round.
+        failed: The error a ``FAILED`` job raises.
+        timed_out: The error for a timeout: (timeout, pending ids, last job).
+        defaults: Its poll intervals when neither the wait nor the client
+            gives them.
+    """
+
+    get: Callable[[Any], Awaitable[J]]
+    list_for_user: Callable[[str], Awaitable[list[J]]]
+    failed: Callable[[J], LeonardoError]
+    timed_out: Callable[[float, list[Any], J | None], LeonardoError]
+    defaults: Intervals = TRAINING_INTERVALS
 
 
 def _check_order(poll_interval: float, max_poll_interval: float) -> None:

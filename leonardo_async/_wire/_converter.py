@@ -35,6 +35,8 @@ from .._data import (
     DatasetImage,
     Element,
     ElementTrainingJob,
+    Generation,
+    GenerationJob,
     PlatformElement,
     TrainingJob,
     User,
@@ -104,6 +106,21 @@ WIRE_NAMES: dict[type[Any], dict[str, str]] = {
     },
     ElementTrainingJob: {
         "element_id": "userLoraId",
+        "api_credit_cost": "apiCreditCost",
+    },
+    Generation: {
+        "negative_prompt": "negativePrompt",
+        "model_id": "modelId",
+        "width": "imageWidth",
+        "height": "imageHeight",
+        "preset_style": "presetStyle",
+        "guidance_scale": "guidanceScale",
+        "inference_steps": "inferenceSteps",
+        "created_at": "createdAt",
+        "images": "generated_images",
+    },
+    GenerationJob: {
+        "generation_id": "generationId",
         "api_credit_cost": "apiCreditCost",
     },
 }

@@ -1,10 +1,11 @@
 """``FakeLeonardo``: a real aiohttp server on loopback that plays the API.
 
-It serves the Models API, `/me`, the datasets API and the Elements API
-(``_fake_elements``), and an S3-like storage for presigned uploads on a port
-of its own. It keeps its own lists of what the
-API accepts (image types, model types) rather than the SDK's, so that a mistake
-in the SDK is not mirrored here.
+It serves the Models API, `/me`, the datasets API, the Elements API
+(``_fake_elements``), the Image Generation and pricing APIs
+(``_fake_generations``), and an S3-like storage on a port of its own: it
+takes presigned uploads and serves the generated images. It keeps its own
+lists of what the API accepts (image types, model types) rather than the
+SDK's, so that a mistake in the SDK is not mirrored here.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ import attrs
 from aiohttp import BodyPartReader, web
 
 from ._fake_elements import FakeElements
+from ._fake_generations import FakeGenerations, dollars, training_credits
 from ._shared import (
     _NOT_JSON,
-    TRAINING_COST,
-    TRAINING_CREDITS,
     _decoded,
     _error,
     _json_object,
@@ -148,16 +148,18 @@ class Fault:
         )
 
 
-class FakeLeonardo(FakeElements):
-    """A fake of the Leonardo.AI Models API, served for real on 127.0.0.1.
+class FakeLeonardo(FakeElements, FakeGenerations):
+    """A fake of the Leonardo.AI REST API, served for real on 127.0.0.1.
 
     It keeps its state in memory, answers with the real API's shapes and
     habits (``null`` for unknown ids, zone-less timestamps, the error body
-    ``{"error", "path", "code"}``), trains models in ``training_seconds``, and
-    misbehaves on request.
+    ``{"error", "path", "code"}``), trains models and elements in
+    ``training_seconds``, makes images in ``generation_seconds``, prices jobs
+    with a fixed formula, and misbehaves on request.
 
     Args:
         training_seconds: How long a training stays ``PENDING``.
+        generation_seconds: How long a generation stays ``PENDING``.
         api_key: The key it accepts; a random UUID when omitted.
         host: The address to listen on.
         port: The port; a free one when 0.
@@ -173,6 +175,7 @@ class FakeLeonardo(FakeElements):
         self,
         *,
         training_seconds: float = 1.0,
+        generation_seconds: float = 0.5,
         api_key: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -192,6 +195,7 @@ class FakeLeonardo(FakeElements):
         self._port = port
         self._models: dict[str, _Model] = {}
         self._setup_elements()
+        self._setup_generations(generation_seconds)
         self._faults: list[Fault] = []
         self._fail_next = 0
         self._runner: web.AppRunner | None = None
@@ -231,10 +235,15 @@ class FakeLeonardo(FakeElements):
     @property
     def storage_url(self) -> str:
         """The fake storage bucket's URL, on its own port: where uploads go."""
+        return self.storage_root + STORAGE_PATH
+
+    @property
+    def storage_root(self) -> str:
+        """The fake storage host's root URL; generated images are served there."""
         if self._storage is None:
             raise RuntimeError("the fake is not running; use 'async with' or start()")
         host, port = self._storage.addresses[0][:2]
-        return f"http://{host}:{port}{STORAGE_PATH}"
+        return f"http://{host}:{port}"
 
     async def start(self) -> None:
         """Start serving the API, and the storage on a port of its own."""
@@ -252,11 +261,14 @@ class FakeLeonardo(FakeElements):
             ("POST", "/datasets/{id}/upload", self._upload_slot),
             ("POST", "/datasets/{id}/upload/gen", self._upload_generated),
             *self.element_routes(),
+            *self.generation_routes(),
         ]
         for method, path, handler in routes:
             app.router.add_route(method, API_PREFIX + path, handler)
         storage = web.Application(middlewares=[self._observe])
         storage.router.add_post(STORAGE_PATH, self._store)
+        for method, path, handler in self.image_routes():
+            storage.router.add_route(method, path, handler)
         # A stopping fake does not wait for requests it is still delaying.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
         self._storage = web.AppRunner(storage, access_log=None, shutdown_timeout=0.1)
@@ -353,6 +365,9 @@ class FakeLeonardo(FakeElements):
         """
         self._models[model_id].status = status
 
+    def _known_models(self) -> set[str]:
+        return {str(m["id"]) for m in self._platform} | set(self._models)
+
     def model_ids(self) -> list[str]:
         """The ids of every model the fake holds, oldest first."""
         return list(self._models)
@@ -415,7 +430,7 @@ class FakeLeonardo(FakeElements):
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
     ) -> web.StreamResponse:
         path = request.path.removeprefix(API_PREFIX)
-        storage = path == STORAGE_PATH
+        storage = path.startswith("/storage/")
         body: Any = None
         if not storage:  # the storage handler reads its multipart body itself
             raw = await request.read()
@@ -512,15 +527,13 @@ class FakeLeonardo(FakeElements):
         )
         self._fail_next = max(0, self._fail_next - 1)
         self.trainings.append((model_id, body["name"]))
-        return web.json_response(
-            {
-                "sdTrainingJob": {
-                    "customModelId": model_id,
-                    "apiCreditCost": TRAINING_CREDITS,
-                    "cost": TRAINING_COST,
-                }
-            }
-        )
+        credits = training_credits()
+        job = {
+            "customModelId": model_id,
+            "apiCreditCost": credits,
+            "cost": dollars(credits),
+        }
+        return web.json_response({"sdTrainingJob": job})
 
     async def _get_model(self, request: web.Request) -> web.Response:
         model = self._models.get(request.match_info["id"])

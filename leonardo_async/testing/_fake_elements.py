@@ -13,9 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from ._fake_generations import dollars, training_credits
 from ._shared import (
-    TRAINING_COST,
-    TRAINING_CREDITS,
     _error,
     _json_object,
     _Model,
@@ -115,6 +114,9 @@ class FakeElements:
             ("DELETE", "/elements/{id}", self._delete_element),
         ]
 
+    def _known_elements(self) -> tuple[set[int], set[str]]:
+        return set(self._elements), {str(e["akUUID"]) for e in self._platform_elements}
+
     def element_ids(self) -> list[int]:
         """The ids of every element the fake holds, oldest first."""
         return list(self._elements)
@@ -151,10 +153,13 @@ class FakeElements:
         )
         self._fail_next = max(0, self._fail_next - 1)
         self.element_trainings.append((element_id, body["name"]))
+        images = len(self._datasets[body["datasetId"]].images)
+        flux = body["sd_version"] == "FLUX_DEV"
+        credits = training_credits(images if flux else None)
         job = {
             "userLoraId": element_id,
-            "apiCreditCost": TRAINING_CREDITS,
-            "cost": TRAINING_COST,
+            "apiCreditCost": credits,
+            "cost": dollars(credits),
         }
         return web.json_response({"sdTrainingJob": job})
 

@@ -11,10 +11,6 @@ from typing import Any
 import attrs
 from aiohttp import web
 
-#: What one training costs on the fake.
-TRAINING_COST = {"amount": "1.2500", "unit": "DOLLARS"}
-TRAINING_CREDITS = 125
-
 
 @attrs.define
 class _Model:

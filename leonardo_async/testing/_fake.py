@@ -59,11 +59,14 @@ _CATALOGUE = [
     ),
     ("Ideogram 3.0", "Typography and graphic design with clean, legible text.", True),
     ("Leonardo Kino XL", "A cinematic model for wide, moody shots.", False),
+    ("Leonardo Lightning XL", "Fast, high-quality generations.", False),
     ("Leonardo Vision XL", "Photorealism with natural light and texture.", False),
     ("Leonardo Diffusion XL", "A versatile general-purpose model.", False),
     ("Flux Dev", "Fine detail and strong prompt following.", False),
 ]
 
+#: Models whose real id the spec names (the generation body's default model).
+_REAL_IDS = {"Leonardo Lightning XL": "b24e16ff-06e3-43eb-8d33-4416c2d75876"}
 _TRAINABLE_SD_VERSIONS = ("v1_5", "v2")
 _MODEL_TYPES = (
     "GENERAL", "BUILDINGS", "CHARACTERS", "ENVIRONMENTS", "FASHION", "ILLUSTRATIONS",
@@ -206,7 +209,7 @@ class FakeLeonardo(FakeElements, FakeGenerations):
         self.uploads: list[StoredUpload] = []
         self._platform = [
             {
-                "id": _v4_id("platform model", name),
+                "id": _REAL_IDS.get(name) or _v4_id("platform model", name),
                 "name": name,
                 "description": description,
                 "nsfw": False,

@@ -117,6 +117,40 @@ class FakeElements:
     def _known_elements(self) -> tuple[set[int], set[str]]:
         return set(self._elements), {str(e["akUUID"]) for e in self._platform_elements}
 
+    def add_element(self, *, owner: str | None = None, **fields: Any) -> int:
+        """Store a trained element directly, to generate with.
+
+        Args:
+            owner: The owning user's id; the fake's own user when omitted.
+            **fields: Wire fields to set (``name="x"``, ``status="PENDING"``);
+                a given ``status`` stays.
+
+        Returns:
+            The element's id.
+        """
+        element_id = next(self._element_ids)
+        now = _now()
+        stored = {
+            "id": element_id,
+            "name": "added element",
+            "description": "",
+            "instancePrompt": None,
+            "resolution": 1024,
+            "learningRate": 0.00001,
+            "trainingEpoch": 60,
+            "trainTextEncoder": True,
+            "baseModel": "FLUX_DEV",
+            "focus": "Style",
+            "status": "COMPLETE",
+            "createdAt": now,
+            "updatedAt": now,
+            **fields,
+        }
+        self._elements[element_id] = _Model(
+            stored, owner or self.user_id, time.monotonic(), False, stored["status"]
+        )
+        return element_id
+
     def element_ids(self) -> list[int]:
         """The ids of every element the fake holds, oldest first."""
         return list(self._elements)

@@ -180,11 +180,13 @@ def _size_problem(body: dict[str, Any]) -> str | None:
 
 def _elements_problem(body: dict[str, Any], yours: Any, platform: Any) -> str | None:
     for item in body.get("userElements") or ():
-        if not isinstance(item, dict) or not _is_int(item.get("userLoraId")):
+        # The spec types the id as a number: 1001.0 is element 1001.
+        lora: Any = item.get("userLoraId") if isinstance(item, dict) else None
+        if not _number(lora) or lora != int(lora):
             return "userElements items need an integer userLoraId"
         if item.get("weight") is not None and not _number(item["weight"]):
             return "an element's weight must be a number"
-        if item["userLoraId"] not in yours:
+        if int(lora) not in yours:
             return f"element {item['userLoraId']} not found"
     for item in body.get("elements") or ():
         if not isinstance(item, dict) or not isinstance(item.get("akUUID"), str):

@@ -920,3 +920,68 @@ def test_a_failed_element_training_exits_3(
         "0.05",
     )
     assert code == 3 and "failed" in err
+
+
+def test_generate_waits_and_downloads(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    element_id = env.add_element(name="cli element")
+    _, out, _ = run(capsys, "elements", "platform", "--json")
+    platform = json.loads(out)[0]["ak_uuid"]
+    out_dir = tmp_path / "images"
+    code, out, err = run(
+        capsys, "generate", "a fox in the snow", "--num-images", "2",
+        "--element", f"{element_id}:0.7", "--element", platform,
+        "--out", str(out_dir), "--poll-interval", "0.05", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["status"] == "COMPLETE"
+    assert [pathlib.Path(f).name for f in result["files"]] == [
+        f"{result['id']}-1.png",
+        f"{result['id']}-2.png",
+    ]
+    assert all(pathlib.Path(f).read_bytes()[:4] == b"\x89PNG" for f in result["files"])
+    sent = next(r.json for r in reversed(env.requests) if r.path == "/generations")
+    assert sent["userElements"] == [{"userLoraId": element_id, "weight": 0.7}]
+    assert sent["elements"] == [{"akUUID": platform, "weight": 1.0}]
+    assert "downloaded 2/2" in err  # progress goes to stderr with --json
+    code, out, _ = run(capsys, "generations", "list", "--limit", "1", "--json")
+    assert [g["id"] for g in json.loads(out)] == [result["id"]]
+    code, out, _ = run(capsys, "generations", "get", result["id"])
+    assert code == 0 and "COMPLETE" in out and "/storage/generations/" in out
+    code, out, _ = run(capsys, "generations", "delete", result["id"], "--yes")
+    assert (code, out.strip()) == (0, f"deleted generation {result['id']}")
+
+
+def test_generate_exit_codes(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    before = len(env.generation_ids())
+    code, _, err = run(capsys, "generate", "x", "--max-credits", "1")
+    assert code == 5 and "not started" in err
+    assert len(env.generation_ids()) == before
+    env.fail_next_generation()
+    code, _, err = run(
+        capsys, "generate", "doomed", "--poll-interval", "0.05", "--out", str(tmp_path)
+    )
+    assert code == 3 and "failed" in err
+    code, _, err = run(capsys, "generate", "x", "--num-images", "9")
+    assert code == 2 and "num_images" in err
+    with pytest.raises(SystemExit):
+        main(["generate", "x", "--element", "nope"])
+    code, out, _ = run(capsys, "generate", "quick", "--no-wait", "--json")
+    assert code == 0 and "generation_id" in json.loads(out)
+
+
+def test_price_commands(env: FakeLeonardo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "price", "generation", "a fox", "--num-images", "2")
+    assert code == 0, err
+    assert out.strip().endswith("credits")
+    code, out, _ = run(
+        capsys, "price", "training", "--resolution", "1024",
+        "--sd-version", "FLUX_DEV", "--image-count", "20", "--json",
+    )  # fmt: skip
+    assert json.loads(out) == {"credits": 300}
+    code, _, err = run(capsys, "price", "generation", "x", "--width", "1536")
+    assert code == 2 and "width 1536" in err

@@ -1,8 +1,9 @@
 """The ``leonardo-async`` command: the demo, the fake server, and the real API.
 
 Exit codes: 0 success, 1 an API or connection error, 2 bad usage, 3 a training
-failed, 4 a wait timed out, 130 interrupted (a deletion prompt ended by EOF
-or Ctrl-C included).
+or a generation failed, 4 a wait timed out, 5 the price is over
+``--max-credits`` (nothing was started), 130 interrupted (a deletion prompt
+ended by EOF or Ctrl-C included).
 """
 
 from __future__ import annotations
@@ -15,20 +16,22 @@ from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from .._errors import (
+    BudgetExceededError,
     ImageUploadError,
+    JobFailedError,
     LeonardoError,
-    TrainingFailedError,
-    TrainingTimeoutError,
+    WaitTimeoutError,
 )
-from . import _elements, _models
+from . import _elements, _generations, _models
 from ._common import NotConfirmed, Run, UsageError
 from ._parser import build_parser
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
 EXIT_USAGE = 2
-EXIT_TRAINING_FAILED = 3
+EXIT_JOB_FAILED = 3
 EXIT_WAIT_TIMEOUT = 4
+EXIT_OVER_BUDGET = 5
 EXIT_INTERRUPTED = 130
 
 
@@ -48,12 +51,15 @@ def _reported(stream: TextIO) -> Iterator[list[int]]:
     code = [EXIT_OK]
     try:
         yield code
-    except TrainingFailedError as exc:
+    except JobFailedError as exc:
         print(f"error: {exc}", file=stream)
-        code[0] = EXIT_TRAINING_FAILED
-    except TrainingTimeoutError as exc:
+        code[0] = EXIT_JOB_FAILED
+    except WaitTimeoutError as exc:
         print(f"error: {exc}", file=stream)
         code[0] = EXIT_WAIT_TIMEOUT
+    except BudgetExceededError as exc:
+        print(f"error: {exc}", file=stream)
+        code[0] = EXIT_OVER_BUDGET
     except LeonardoError as exc:
         print(f"error: {_describe(exc)}", file=stream)
         code[0] = EXIT_API_ERROR
@@ -80,8 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("not deleted", file=sys.stderr)
             code[0] = EXIT_INTERRUPTED if exc.args else EXIT_OK
         except KeyboardInterrupt:
-            waiting = run in (*_models.WAITING, *_elements.WAITING)
-            note = "; the training continues on the server" if waiting else ""
+            note = ""
+            if run in (*_models.WAITING, *_elements.WAITING):
+                note = "; the training continues on the server"
+            elif run in _generations.WAITING:
+                note = "; the generation continues on the server"
             print(f"interrupted{note}", file=sys.stderr)
             code[0] = EXIT_INTERRUPTED
     return code[0]

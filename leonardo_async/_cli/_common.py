@@ -199,11 +199,12 @@ async def delete_confirmed(
     object_id: Id,
     get: Callable[[Id], Awaitable[Any]],
     delete: Callable[[Id], Awaitable[object]],
+    label: Callable[[Any], str | None] = lambda found: found.name,
 ) -> int:
     """Delete one object, after a prompt that names it unless ``--yes``."""
     if not args.yes:
         found = await get(object_id)
-        await confirm(f"{what} {found.name!r} ({found.id})")
+        await confirm(f"{what} {label(found)!r} ({found.id})")
     deleted = await delete(object_id)
     emit(args, {"deleted": deleted}, lambda: f"deleted {what} {deleted}")
     return 0

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from .._data import CustomModel, Element
+from .._data import CustomModel, Element, Generation
 
 
 def to_jsonable(value: Any) -> Any:
@@ -123,12 +123,38 @@ def element_rows(elements: Sequence[Element]) -> list[list[object]]:
 ELEMENT_HEADERS = ["id", "name", "status", "base_model", "focus", "created_at"]
 
 
+def generation_rows(generations: Sequence[Generation]) -> list[list[object]]:
+    """The rows of a table of generations."""
+    return [
+        [
+            g.id,
+            g.status,
+            len(g.images),
+            f"{g.width}x{g.height}",
+            g.created_at and g.created_at.isoformat(timespec="seconds"),
+            g.prompt,
+        ]
+        for g in generations
+    ]
+
+
+GENERATION_HEADERS = ["id", "status", "images", "size", "created_at", "prompt"]
+
+
 class Progress:
     """Shows the status of trainings: a live table on a terminal, lines otherwise."""
 
-    def __init__(self, out: TextIO, *, live: bool, names: dict[Any, str]) -> None:
+    def __init__(
+        self,
+        out: TextIO,
+        *,
+        live: bool,
+        names: dict[Any, str],
+        title: str = "trainings",
+    ) -> None:
         self._out = out
         self._names = names
+        self._title = title
         self._status: dict[Any, str] = {}
         self._changed: dict[Any, float] = {}
         self._started = time.monotonic()
@@ -158,8 +184,8 @@ class Progress:
     def __rich__(self) -> Any:
         from rich.table import Table
 
-        view = Table(title="trainings", title_justify="left")
-        for column in ("model", "name", "status", "elapsed"):
+        view = Table(title=self._title, title_justify="left")
+        for column in ("id", "name", "status", "elapsed"):
             view.add_column(column)
         now = time.monotonic()
         for model_id, name in self._names.items():
@@ -172,28 +198,32 @@ class Progress:
             )
         return view
 
-    def update(self, model: CustomModel | Element) -> None:
-        """Record a model's or an element's new status."""
-        status = str(model.status)
-        self._status[model.id] = status
-        self._changed[model.id] = time.monotonic()
-        if not self._names.get(model.id):  # seeded blank until the name is seen
-            self._names[model.id] = model.name or ""
+    def update(self, job: CustomModel | Element | Generation) -> None:
+        """Record a job's new status: a model's, an element's, a generation's."""
+        status = str(job.status)
+        self._status[job.id] = status
+        self._changed[job.id] = time.monotonic()
+        name = job.prompt if isinstance(job, Generation) else job.name
+        if not self._names.get(job.id):  # seeded blank until the name is seen
+            self._names[job.id] = name or ""
         if self._live is None:
-            elapsed = self._changed[model.id] - self._started
+            elapsed = self._changed[job.id] - self._started
             print(
-                f"{elapsed:6.1f}s  {model.id}  {model.name}  {status}",
+                f"{elapsed:6.1f}s  {job.id}  {name}  {status}",
                 file=self._out,
                 flush=True,
             )
 
 
 class UploadProgress:
-    """Shows uploads: a progress bar on a terminal, a line per upload otherwise."""
+    """Shows transfers: a progress bar on a terminal, a line per file otherwise."""
 
-    def __init__(self, out: TextIO, *, live: bool, total: int) -> None:
+    def __init__(
+        self, out: TextIO, *, live: bool, total: int, verb: str = "upload"
+    ) -> None:
         self._out = out
         self._total = total
+        self._verb = verb
         self._bar: Any = None
         self._task: Any = None
         if live:
@@ -202,7 +232,7 @@ class UploadProgress:
                 from rich.progress import Progress as Bar
 
                 self._bar = Bar(console=Console(file=out), transient=False)
-                self._task = self._bar.add_task("uploading", total=total)
+                self._task = self._bar.add_task(f"{verb}ing", total=total)
 
     def __enter__(self) -> UploadProgress:
         if self._bar is not None:
@@ -214,8 +244,8 @@ class UploadProgress:
             self._bar.__exit__(None, None, None)
 
     def update(self, done: int, total: int) -> None:
-        """Record that ``done`` of ``total`` uploads have finished."""
+        """Record that ``done`` of ``total`` files have been sent or received."""
         if self._bar is not None:
             self._bar.update(self._task, completed=done)
         else:
-            print(f"uploaded {done}/{total}", file=self._out, flush=True)
+            print(f"{self._verb}ed {done}/{total}", file=self._out, flush=True)

@@ -34,6 +34,7 @@ async def _fake_server(args: argparse.Namespace) -> int:
 
     fake = FakeLeonardo(
         training_seconds=args.training_seconds,
+        generation_seconds=args.generation_seconds,
         api_key=args.api_key,
         host=args.host,
         port=args.port,
@@ -90,6 +91,7 @@ def add_commands(commands: Any, parents: Parents) -> None:
     fake.add_argument("--host", default="127.0.0.1")
     fake.add_argument("--port", type=port, default=0, help="0 picks a free port")
     fake.add_argument("--training-seconds", type=not_negative, default=5.0)
+    fake.add_argument("--generation-seconds", type=not_negative, default=1.0)
     fake.add_argument("--api-key", help="the key it accepts (default: random)")
     command(
         commands,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .._version import __version__
-from . import _datasets, _elements, _local, _models
+from . import _datasets, _elements, _generations, _local, _models
 from ._common import parents
 
 EXAMPLES = """\
@@ -22,11 +22,15 @@ examples:
   leonardo-async models delete MODEL_ID --yes
   leonardo-async elements train --name my-cat --images cats/ --focus Style --wait
   leonardo-async elements wait ELEMENT_ID
+  leonardo-async generate "a red fox in the snow" --element 1001 --out images/
+  leonardo-async generations list --limit 5
+  leonardo-async price generation "a red fox" --num-images 4
   leonardo-async fake-server --port 8765       # for tests in any language
 
 The key comes from LEONARDO_API_KEY; the API root from --base-url or
-LEONARDO_BASE_URL. Exit codes: 0 ok, 1 API error, 2 usage, 3 training
-failed, 4 wait timed out, 130 interrupted (or a deletion prompt ended).
+LEONARDO_BASE_URL. Exit codes: 0 ok, 1 API error, 2 usage, 3 training or
+generation failed, 4 wait timed out, 5 over --max-credits, 130 interrupted
+(or a deletion prompt ended).
 """
 
 
@@ -34,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``leonardo-async`` parser, every command included."""
     parser = argparse.ArgumentParser(
         prog="leonardo-async",
-        description="The Leonardo.AI Models API from the command line.",
+        description="The Leonardo.AI REST API from the command line.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -43,6 +47,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     groups = parents()
-    for group in (_local, _models, _elements, _datasets):
+    for group in (_local, _models, _elements, _generations, _datasets):
         group.add_commands(commands, groups)
     return parser

@@ -49,33 +49,47 @@ def no_key(fake: FakeLeonardo, *texts: str) -> None:
         assert fake.api_key not in text
 
 
-def test_demo_runs_the_whole_story(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_runs_the_whole_journey(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
     code, out, err = run(
-        capsys, "demo", "--trainings", "3", "--training-seconds", "0.3"
-    )
+        capsys, "demo", "--trainings", "3", "--training-seconds", "0.3",
+        "--out", str(tmp_path),
+    )  # fmt: skip
     assert code == 0, err
     assert "Platform models" in out and "Leonardo Phoenix 1.0" in out
-    assert "Starting 3 trainings at once" in out
-    assert out.count("COMPLETE") >= 2 and "FAILED" in out
-    assert "Your models" in out
+    assert "Platform elements" in out and "Toy Figurine" in out
+    assert "priced at 140 credits" in out  # FLUX_DEV, by its 4 images
+    assert "Starting it, and 3 custom-model trainings at once" in out
+    assert out.count("COMPLETE") >= 3 and "FAILED" in out
+    assert "Your models" in out and "Your elements" in out
+    images = sorted(tmp_path.iterdir())
+    assert len(images) == 2
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in images)
+    assert f"Wrote 2 images to {tmp_path}" in out
     summary = out[out.index("Summary") :]
-    assert "trainings started  3" in summary
-    assert "completed          2" in summary
-    assert "failed             1" in summary
-    assert "models deleted     3" in summary
-    assert "3.7500 DOLLARS" in summary
+    assert "model trainings   2 completed, 1 failed" in summary
+    assert "images generated  2" in summary
+    assert "3 models, 1 element, 1 generation, 1 dataset" in summary
+    # 3 models at 1.25, the element at 1.40, the generation at 0.24.
+    assert "total cost        5.2900 DOLLARS" in summary
 
 
-def test_the_demo_speaks_to_a_person(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_demo_speaks_to_a_person(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
     code, out, err = run(
-        capsys, "demo", "--trainings", "1", "--training-seconds", "0.1", "--images", "1"
-    )
+        capsys, "demo", "--trainings", "1", "--training-seconds", "0.1",
+        "--images", "1", "--out", str(tmp_path),
+    )  # fmt: skip
     assert code == 0, err
-    assert "Starting 1 training at once" in out
+    assert "Starting it, and 1 custom-model training at once" in out
     assert "1 sample image " in out
     assert "failed, as one training here does on purpose" in out
     for jargon in ("Error", "wait_for_", "raises", "()"):
         assert jargon not in out
+    code, _, err = run(capsys, "demo", "--images", "7")
+    assert code == 2 and "6 sample images" in err
 
 
 def test_json_output_round_trip(

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import leonardo_async as leo
-from leonardo_async._cli._demo import sample_png
+from leonardo_async._cli._demo import sample_images
 from leonardo_async.testing import FakeLeonardo
 
 from .conftest import DATASET_ID, ThreadedFake
@@ -82,8 +82,8 @@ def test_example_programs_run(
 ) -> None:
     images = tmp_path / "my-images"
     images.mkdir()
-    for index in range(3):
-        (images / f"tom{index}.png").write_bytes(sample_png(8, (index * 80, 90, 200)))
+    for index, sample in enumerate(sample_images(3)):
+        (images / f"tom{index}.png").write_bytes(sample.read_bytes())
     done = subprocess.run(
         [sys.executable, str(example)],
         cwd=tmp_path,

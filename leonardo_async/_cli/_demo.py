@@ -1,46 +1,62 @@
-"""``leonardo-async demo``: the whole story on an embedded fake server.
+"""``leonardo-async demo``: the whole journey on an embedded fake server.
 
-Make a dataset, upload sample images (drawn in memory, no image library),
-train a batch of models on it at once (one fails on purpose), watch them
-live, list them, clean everything up, and sum up.
+From your images to generated images: the catalogue, a dataset of the
+bundled sample images, an element training and a batch of custom-model
+trainings (one fails on purpose) watched live, a generation with the trained
+element whose images are written to a folder, your models and elements,
+cleanup, and a summary of what it cost.
 """
 
 from __future__ import annotations
 
 import asyncio
-import struct
+import importlib.resources
+import pathlib
 import sys
+import tempfile
 import time
-import zlib
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 from .._client import LeonardoClient
-from .._data import CustomModel, CustomModelType, JobStatus, TrainingJob, User
+from .._data import (
+    Cost,
+    CustomModel,
+    CustomModelType,
+    Element,
+    Generation,
+    JobStatus,
+    LoraFocus,
+)
 from ..testing import FakeLeonardo
-from ._console import MODEL_HEADERS, Progress, model_rows, table
+from ._console import (
+    ELEMENT_HEADERS,
+    MODEL_HEADERS,
+    Progress,
+    UploadProgress,
+    element_rows,
+    model_rows,
+    table,
+)
 
-COLORS = [(231, 76, 60), (46, 204, 113), (52, 152, 219), (241, 196, 15)]
+#: The demo's prompt, with the trained element's instance word.
+PROMPT = "a photo of demobot exploring a mossy forest, soft morning light"
 
 
-def sample_png(size: int, color: tuple[int, int, int]) -> bytes:
-    """A square PNG of one color with a lighter diagonal, made without a library."""
+class Trained(NamedTuple):
+    """What the trainings step leaves: the jobs' costs and how they ended."""
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data)
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+    costs: list[Cost | None]
+    models: list[CustomModel]
+    element: Element
 
-    light = bytes(min(255, c + 80) for c in color)
-    rows = b"".join(
-        b"\x00" + b"".join(light if x == y else bytes(color) for x in range(size))
-        for y in range(size)
-    )
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
+
+def sample_images(count: int) -> list[pathlib.Path]:
+    """The first ``count`` bundled sample images (there are six)."""
+    folder = importlib.resources.files(__package__) / "samples"
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".png"))
+    return [pathlib.Path(str(folder / name)) for name in names[:count]]
 
 
 def _plural(count: int, noun: str) -> str:
@@ -48,42 +64,47 @@ def _plural(count: int, noun: str) -> str:
 
 
 async def _show_catalogue(client: LeonardoClient) -> None:
-    catalogue = await client.models.list_platform()
+    models, elements = await asyncio.gather(
+        client.models.list_platform(), client.elements.list_platform()
+    )
     print("Platform models")
-    rows = [[m.name, "yes" if m.featured else "", m.description] for m in catalogue]
+    rows = [[m.name, "yes" if m.featured else "", m.description] for m in models]
     print(table(rows, ["name", "featured", "description"]))
+    print("\nPlatform elements (styles to generate with)")
+    rows = [[e.name, e.base_model, e.description] for e in elements]
+    print(table(rows, ["name", "base model", "description"]))
 
 
-async def _make_dataset(
-    client: LeonardoClient, images: int
-) -> tuple[User, str, list[str]]:
-    me = await client.users.me()
-    dataset_id = await client.datasets.create("demo styles", description="samples")
-    pictures = [sample_png(64, COLORS[i % len(COLORS)]) for i in range(images)]
-    image_ids = await asyncio.gather(
-        *(
-            client.datasets.upload_image(dataset_id, p, extension="png")
-            for p in pictures
+async def _make_dataset(client: LeonardoClient, images: int) -> str:
+    files = sample_images(images)
+    dataset_id = await client.datasets.create("demo robot", description="samples")
+    print(f"\nUploading {_plural(len(files), 'sample image')} to a new dataset...")
+    out = sys.stdout
+    with UploadProgress(out, live=out.isatty(), total=len(files)) as progress:
+        await client.datasets.upload_images(
+            dataset_id, files, on_progress=progress.update
         )
-    )
-    print(
-        f"\nSigned in as {me.username}; made dataset {dataset_id} and uploaded "
-        f"{_plural(len(image_ids), 'sample image')} to its storage"
-    )
-    return me, dataset_id, list(image_ids)
+    print(f"Dataset {dataset_id} holds them now")
+    return dataset_id
 
 
-async def _train_batch(
-    client: LeonardoClient,
-    fake: FakeLeonardo,
-    me: User,
-    dataset_id: str,
-    count: int,
-    training_seconds: float,
-) -> tuple[list[TrainingJob], list[CustomModel]]:
+async def _train(
+    client: LeonardoClient, fake: FakeLeonardo, dataset_id: str, count: int
+) -> Trained:
+    price = await client.pricing.training_cost(
+        resolution=1024, sd_version="FLUX_DEV", image_count=len(fake.uploads)
+    )
+    print(f"\nAn element training on these images is priced at {price} credits.")
+    element_job = await client.elements.train(
+        name="demobot",
+        dataset_id=dataset_id,
+        lora_focus=LoraFocus.CHARACTER,
+        instance_prompt="demobot",
+        max_credits=price,  # checked against the price first; never above it
+    )
     names = [f"demo-style-{i + 1}" for i in range(count)]
     fake.fail_next_training()  # one training fails, to show the error path
-    print(f"\nStarting {_plural(count, 'training')} at once...")
+    print(f"Starting it, and {_plural(count, 'custom-model training')} at once...")
     jobs = await asyncio.gather(
         *(
             client.models.train(
@@ -91,68 +112,116 @@ async def _train_batch(
                 dataset_id=dataset_id,
                 instance_prompt=f"a picture in the style of {name}",
                 model_type=CustomModelType.ILLUSTRATIONS,
-                resolution=768,
             )
             for name in names
         )
     )
     ids = [job.custom_model_id for job in jobs]
+    labels: dict[Any, str] = {element_job.element_id: "demobot (element)"}
+    labels.update(zip(ids, names, strict=True))
     out = sys.stdout
-    names_by_id = dict(zip(ids, names, strict=True))
-    with Progress(out, live=out.isatty(), names=names_by_id) as progress:
-        finished = await client.wait_for_trainings(
-            ids,
-            user_id=me.id,
-            poll_interval=0.2,
-            max_poll_interval=1.0,
-            timeout=max(60.0, training_seconds * 10),
-            on_status=progress.update,
+    with Progress(out, live=out.isatty(), names=labels) as progress:
+        element, models = await asyncio.gather(
+            client.wait_for_element(element_job.element_id, on_status=progress.update),
+            client.wait_for_trainings(ids, on_status=progress.update),
         )
-    for model in finished:
+    for model in models:
         if model.status == JobStatus.FAILED:
             print(f"  ! {model.name} failed, as one training here does on purpose;")
             print("    the others carry on, and a failed one costs nothing more.")
-    return list(jobs), finished
+    costs = [element_job.cost, *(job.cost for job in jobs)]
+    return Trained(costs, models, element)
 
 
-def _total_cost(jobs: list[TrainingJob]) -> str:
+async def _generate(
+    client: LeonardoClient, element: Element, folder: pathlib.Path
+) -> tuple[Cost | None, Generation, list[pathlib.Path]]:
+    print(f"\nGenerating with your element: {PROMPT!r}")
+    job = await client.generations.create(
+        prompt=PROMPT, user_elements=[element], num_images=2, width=768, height=768
+    )
+    out = sys.stdout
+    names = {job.generation_id: "with demobot"}
+    with Progress(out, live=out.isatty(), names=names, title="generation") as shown:
+        generation = await client.wait_for_generation(
+            job.generation_id, on_status=shown.update
+        )
+    files = await client.generations.download(generation, folder, overwrite=True)
+    print(f"Wrote {_plural(len(files), 'image')} to {folder}:")
+    for path in files:
+        print(f"  {path.name}")
+    return job.cost, generation, files
+
+
+async def _show_and_clean_up(
+    client: LeonardoClient, dataset_id: str, generation: Generation
+) -> tuple[int, int]:
+    models, elements = await asyncio.gather(
+        client.models.list_mine(), client.elements.list_mine()
+    )
+    print("\nYour models")
+    print(table(model_rows(models), MODEL_HEADERS))
+    print("\nYour elements")
+    print(table(element_rows(elements), ELEMENT_HEADERS))
+    await asyncio.gather(
+        *(client.models.delete(m.id) for m in models),
+        *(client.elements.delete(e.id) for e in elements),
+        client.generations.delete(generation.id),
+        client.datasets.delete(dataset_id),
+    )
+    return len(models), len(elements)
+
+
+def total_cost(costs: Sequence[Cost | None]) -> str:
+    """What the costs add up to, by unit."""
     totals: dict[str, Decimal] = {}
-    for job in jobs:
-        if job.cost is not None:
-            unit = str(job.cost.unit)
-            totals[unit] = totals.get(unit, Decimal(0)) + job.cost.amount
+    for cost in costs:
+        if cost is not None:
+            unit = str(cost.unit)
+            totals[unit] = totals.get(unit, Decimal(0)) + cost.amount
     return ", ".join(f"{amount} {unit}" for unit, amount in totals.items()) or "none"
 
 
-async def run_demo(trainings: int, training_seconds: float, images: int) -> int:
-    """Run the story; return the exit code."""
+async def run_demo(
+    trainings: int, training_seconds: float, images: int, out: str | None
+) -> int:
+    """Run the journey; return the exit code."""
     started = time.monotonic()
+    folder = pathlib.Path(out or tempfile.mkdtemp(prefix="leonardo-demo-"))
     async with (
-        FakeLeonardo(training_seconds=training_seconds) as fake,
-        LeonardoClient(fake.api_key, base_url=fake.base_url) as client,
+        FakeLeonardo(
+            training_seconds=training_seconds,
+            generation_seconds=min(1.0, training_seconds / 2),
+        ) as fake,
+        LeonardoClient(
+            fake.api_key, base_url=fake.base_url, poll_interval=0.2
+        ) as client,
     ):
         print(f"Fake Leonardo API on {fake.base_url} (no key, no network needed)\n")
         await _show_catalogue(client)
-        me, dataset_id, image_ids = await _make_dataset(client, images)
-        jobs, finished = await _train_batch(
-            client, fake, me, dataset_id, trainings, training_seconds
+        dataset_id = await _make_dataset(client, images)
+        trained = await _train(client, fake, dataset_id, trainings)
+        generation_cost, generation, files = await _generate(
+            client, trained.element, folder
         )
-        mine = await client.models.list_mine()
-        print("\nYour models")
-        print(table(model_rows(mine), MODEL_HEADERS))
-        deleted = await asyncio.gather(*(client.models.delete(m.id) for m in mine))
-        await client.datasets.delete(dataset_id)
+        deleted = await _show_and_clean_up(client, dataset_id, generation)
         requests = len(fake.requests)
-    complete = sum(m.status == JobStatus.COMPLETE for m in finished)
+    complete = sum(m.status == JobStatus.COMPLETE for m in trained.models)
     print("\nSummary")
     rows: list[list[object]] = [
-        ["images uploaded", len(image_ids)],
-        ["trainings started", len(jobs)],
-        ["completed", complete],
-        ["failed", len(finished) - complete],
-        ["models deleted", len(deleted)],
-        ["datasets deleted", 1],
-        ["total cost", _total_cost(jobs)],
+        ["images uploaded", len(fake.uploads)],
+        ["element trained", trained.element.name],
+        [
+            "model trainings",
+            f"{complete} completed, {len(trained.models) - complete} failed",
+        ],
+        ["images generated", len(files)],
+        ["written to", folder],
+        [
+            "deleted",
+            f"{deleted[0]} models, {deleted[1]} element, 1 generation, 1 dataset",
+        ],
+        ["total cost", total_cost([*trained.costs, generation_cost])],
         ["requests made", requests],
         ["wall time", f"{time.monotonic() - started:.1f}s"],
     ]

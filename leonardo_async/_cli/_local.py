@@ -8,6 +8,7 @@ from typing import Any
 
 from ._common import (
     Parents,
+    UsageError,
     at_least_one,
     client,
     command,
@@ -16,6 +17,9 @@ from ._common import (
     port,
 )
 from ._console import table, to_jsonable
+
+#: How many sample images the demo has (``_cli/samples``).
+SAMPLE_IMAGES = 6
 
 
 async def _me(args: argparse.Namespace) -> int:
@@ -51,7 +55,9 @@ async def _fake_server(args: argparse.Namespace) -> int:
 async def _demo(args: argparse.Namespace) -> int:
     from ._demo import run_demo
 
-    return await run_demo(args.trainings, args.training_seconds, args.images)
+    if args.images > SAMPLE_IMAGES:
+        raise UsageError(f"--images: the demo has {SAMPLE_IMAGES} sample images")
+    return await run_demo(args.trainings, args.training_seconds, args.images, args.out)
 
 
 def add_commands(commands: Any, parents: Parents) -> None:
@@ -60,14 +66,14 @@ def add_commands(commands: Any, parents: Parents) -> None:
         commands,
         "demo",
         _demo,
-        "run the whole story on an embedded fake server",
-        "leonardo-async demo --trainings 5 --training-seconds 2",
+        "run the whole journey on an embedded fake server",
+        "leonardo-async demo --trainings 3 --out demo-images/",
     )
     demo.add_argument(
         "--trainings",
         type=at_least_one,
-        default=5,
-        help="trainings to start (default 5)",
+        default=3,
+        help="custom-model trainings to start (default 3)",
     )
     demo.add_argument(
         "--training-seconds",
@@ -79,7 +85,10 @@ def add_commands(commands: Any, parents: Parents) -> None:
         "--images",
         type=at_least_one,
         default=4,
-        help="sample images to upload (default 4)",
+        help=f"sample images to upload (default 4, at most {SAMPLE_IMAGES})",
+    )
+    demo.add_argument(
+        "--out", help="the folder for the generated images (default: a new one)"
     )
     fake = command(
         commands,

@@ -181,3 +181,149 @@ async def test_requests_are_recorded(fake: FakeLeonardo) -> None:
     assert first.headers["Authorization"] == f"Bearer {fake.api_key}"
     assert second.json == "oops"
     assert fake.max_in_flight == 1
+
+
+# The generation and pricing APIs, as strictly as the spec.
+
+PLATFORM_MODEL = "b24e16ff-06e3-43eb-8d33-4416c2d75876"  # the spec's default
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ([], "expected a JSON object"),
+        ({"prompt": "x", "tile": True}, "unknown field 'tile'"),
+        ({"prompt": " "}, "prompt"),
+        ({"prompt": "x", "modelId": str(MODEL_ID)}, "model not found"),
+        ({"prompt": "x", "seed": -5}, "seed"),
+        ({"prompt": "x", "negative_prompt": 3}, "negative_prompt"),
+        ({"prompt": "x", "guidance_scale": 0}, "guidance_scale"),
+        ({"prompt": "x", "num_inference_steps": 61}, "num_inference_steps"),
+        ({"prompt": "x", "alchemy": "yes"}, "alchemy"),
+        ({"prompt": "x", "width": 1001}, "width"),
+        ({"prompt": "x", "height": 16}, "height"),
+        ({"prompt": "x", "num_images": 5}, "num_images"),
+        ({"prompt": "x", "num_images": 9, "width": 512, "height": 512}, "num_images"),
+        ({"prompt": "x", "userElements": [{"userLoraId": 1.5}]}, "userLoraId"),
+        ({"prompt": "x", "userElements": [{"userLoraId": 77}]}, "element 77"),
+        (
+            {"prompt": "x", "userElements": [{"userLoraId": 77, "weight": "1"}]},
+            "weight",
+        ),
+        ({"prompt": "x", "elements": [{"weight": 1}]}, "akUUID"),
+        ({"prompt": "x", "elements": [{"akUUID": str(MODEL_ID)}]}, "not found"),
+        ({"prompt": "x", "elements": [{"akUUID": "a", "weight": None}]}, "not found"),
+    ],
+)
+async def test_a_bad_generation_body_is_a_400(
+    fake: FakeLeonardo, body: object, problem: str
+) -> None:
+    status, answer, _ = await raw(fake, "POST", "/generations", json=body)
+    assert status == 400
+    assert isinstance(answer, dict) and problem in answer["error"]
+    assert fake.generation_ids() == []
+
+
+async def test_a_generation_may_name_the_specs_default_model(
+    fake: FakeLeonardo,
+) -> None:
+    status, answer, _ = await raw(
+        fake, "POST", "/generations", json={"prompt": "x", "modelId": PLATFORM_MODEL}
+    )
+    assert status == 200, answer
+
+
+async def test_generated_images_are_served_only_when_ready_and_without_a_key(
+    fake: FakeLeonardo,
+) -> None:
+    fake.generation_seconds = 0.05
+    _, answer, _ = await raw(fake, "POST", "/generations", json={"prompt": "x"})
+    assert isinstance(answer, dict)
+    generation_id = answer["sdGenerationJob"]["generationId"]
+    url = f"{fake.storage_root}/storage/generations/{generation_id}-1.png"
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url) as early:
+            assert early.status == 404  # still PENDING
+        await asyncio.sleep(0.1)
+        for missing in (f"{generation_id}-9.png", f"{generation_id}-x.png", "nope"):
+            async with session.get(url.rsplit("/", 1)[0] + "/" + missing) as answer_:
+                assert answer_.status == 404
+        keyed = {"Authorization": f"Bearer {fake.api_key}"}
+        async with session.get(url, headers=keyed) as refused:
+            assert refused.status == 400
+        async with session.get(url) as image:
+            assert image.status == 200 and image.content_type == "image/png"
+            assert (await image.read()).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"service": "NOPE"}, "service"),
+        ({"service": "MODEL_TRAINING", "serviceParams": []}, "serviceParams"),
+        ({"service": "MODEL_TRAINING", "serviceParams": {}}, "resolution"),
+        (
+            {"service": "MODEL_TRAINING", "serviceParams": {"MODEL_TRAINING": {
+                "resolution": 512.0}}},
+            "resolution",
+        ),
+        (
+            {"service": "MODEL_TRAINING", "serviceParams": {"MODEL_TRAINING": {
+                "resolution": 512, "sd_version": "SDXL"}}},
+            "sd_version",
+        ),
+        (
+            {"service": "MODEL_TRAINING", "serviceParams": {"MODEL_TRAINING": {
+                "resolution": 512, "sd_version": "FLUX_DEV"}}},
+            "datasetImageCount",
+        ),
+        ({"service": "IMAGE_GENERATION", "serviceParams": {}}, "parameters"),
+        (
+            {"service": "IMAGE_GENERATION", "serviceParams": {"IMAGE_GENERATION": {
+                "imageWidth": 1536, "imageHeight": 512, "numImages": 1}}},
+            "imageWidth",
+        ),
+        (
+            {"service": "IMAGE_GENERATION", "serviceParams": {"IMAGE_GENERATION": {
+                "imageWidth": 1024, "imageHeight": 512, "numImages": 5}}},
+            "numImages",
+        ),
+        (
+            {"service": "IMAGE_GENERATION", "serviceParams": {"IMAGE_GENERATION": {
+                "imageWidth": 512, "imageHeight": 512, "numImages": 1,
+                "inferenceSteps": 5}}},
+            "inferenceSteps",
+        ),
+        (
+            {"service": "IMAGE_GENERATION", "serviceParams": {"IMAGE_GENERATION": {
+                "imageWidth": 512, "imageHeight": 512, "numImages": 1,
+                "loraCount": -1}}},
+            "loraCount",
+        ),
+    ],
+)  # fmt: skip
+async def test_a_bad_price_question_is_a_400(
+    fake: FakeLeonardo, body: object, problem: str
+) -> None:
+    status, answer, _ = await raw(fake, "POST", "/pricing-calculator", json=body)
+    assert status == 400
+    assert isinstance(answer, dict) and problem in answer["error"]
+
+
+async def test_services_the_sdk_does_not_price_have_a_flat_fee(
+    fake: FakeLeonardo,
+) -> None:
+    body = {"service": "UNIVERSAL_UPSCALER", "serviceParams": {}}
+    status, answer, _ = await raw(fake, "POST", "/pricing-calculator", json=body)
+    assert (status, answer) == (
+        200,
+        {"calculateProductionApiServiceCost": {"cost": 10}},
+    )
+
+
+async def test_generation_pages_are_checked(fake: FakeLeonardo) -> None:
+    for query in ("offset=x", "limit=-1"):
+        status, _, _ = await raw(
+            fake, "GET", f"/generations/user/{fake.user_id}?{query}"
+        )
+        assert status == 400

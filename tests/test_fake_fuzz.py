@@ -54,12 +54,24 @@ BODIES = (
 )
 IDS = st.sampled_from([DATASET_ID, "0", "x" * 40, str(uuid.UUID(int=7))])
 PATHS = st.one_of(
-    st.sampled_from(["/models", "/datasets", "/me", "/platformModels", "/elements"]),
+    st.sampled_from(
+        [
+            "/models",
+            "/datasets",
+            "/me",
+            "/platformModels",
+            "/elements",
+            "/generations",
+            "/pricing-calculator",
+        ]
+    ),
     st.sampled_from(["1001", "0", "-1", "x", "99999999999999999999"]).map(
         lambda i: f"/elements/{i}"
     ),
     IDS.map(lambda i: f"/elements/user/{i}"),
     IDS.map(lambda i: f"/models/{i}"),
+    IDS.map(lambda i: f"/generations/{i}"),
+    IDS.map(lambda i: f"/generations/user/{i}?offset={i}&limit={i}"),
     IDS.map(lambda i: f"/models/user/{i}"),
     IDS.map(lambda i: f"/datasets/{i}"),
     IDS.map(lambda i: f"/datasets/{i}/upload"),

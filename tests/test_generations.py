@@ -438,3 +438,58 @@ async def test_no_estimate_means_no_job(
             prompt="x", width=1536, num_images=1, max_credits=1000
         )
     assert paths(fake, "POST") == ["/pricing-calculator"]
+
+
+@pytest.mark.parametrize(
+    ("body", "extension"),
+    [
+        (b"\xff\xd8\xff\xe0" + bytes(8), "jpg"),
+        (b"GIF89a" + bytes(8), "gif"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "webp"),
+    ],
+)
+async def test_the_extension_comes_from_the_image_itself(
+    quick: leo.LeonardoClient,
+    fake: FakeLeonardo,
+    tmp_path: pathlib.Path,
+    body: bytes,
+    extension: str,
+) -> None:
+    done = await _finished(quick, images=1)
+    fake.inject_fault("GET", "/storage/generations/*", body=body)  # any type
+    (file,) = await quick.generations.download(done, tmp_path)
+    assert file.name == f"{done.id}-1.{extension}"
+    assert file.read_bytes() == body
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        ({"folder": 3}, TypeError),
+        ({"concurrency": 0}, ValueError),
+        ({"overwrite": "yes"}, TypeError),
+        ({"on_progress": "print"}, TypeError),
+    ],
+)
+async def test_bad_download_options_send_nothing(
+    quick: leo.LeonardoClient,
+    fake: FakeLeonardo,
+    tmp_path: pathlib.Path,
+    arguments: dict[str, Any],
+    error: type[Exception],
+) -> None:
+    done = await _finished(quick, images=1)
+    before = len(fake.requests)
+    options = {"folder": tmp_path, **arguments}
+    with pytest.raises(error, match=next(iter(arguments))):
+        await quick.generations.download(done, **options)
+    assert len(fake.requests) == before
+
+
+async def test_max_credits_takes_a_number(client: leo.LeonardoClient) -> None:
+    with pytest.raises(TypeError, match="max_credits"):
+        await client.generations.create(prompt="x", max_credits=True)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="sd_version"):
+        await client.pricing.training_cost(resolution=1024, sd_version="nope")
+    with pytest.raises(TypeError, match="resolution"):
+        await client.pricing.training_cost(resolution="1024")  # type: ignore[arg-type]

@@ -35,6 +35,7 @@ from leonardo_async._wire import Answer, Request
 
 HERE = pathlib.Path(__file__).parent
 MODEL_ID = "00000000-0000-4000-8000-000000000001"
+GENERATION_ID = "00000000-0000-4000-8000-00000000012c"
 USER_ID = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
 KEY = "3f2e1d0c-9b8a-4765-8432-10fedcba9876"
 HEADERS = {"Authorization": f"Bearer {KEY}", "Accept": "application/json"}
@@ -87,6 +88,7 @@ async def clients(
     one_url = f"{base_url}/models/{MODEL_ID}"
     many_url = f"{base_url}/models/user/{USER_ID}"
     platform_url = f"{base_url}/platformModels"
+    generation_url = f"{base_url}/generations/{GENERATION_ID}"
 
     async def raw_get() -> Any:
         async with session.get(one_url, headers=HEADERS) as answer:
@@ -94,6 +96,10 @@ async def clients(
 
     async def raw_platform() -> Any:
         async with session.get(platform_url, headers=HEADERS) as answer:
+            return json.loads(await answer.read())
+
+    async def raw_generation() -> Any:
+        async with session.get(generation_url, headers=HEADERS) as answer:
             return json.loads(await answer.read())
 
     async def raw_list() -> Any:
@@ -112,6 +118,10 @@ async def clients(
     platform: dict[str, Call] = {
         "raw aiohttp": raw_platform,
         "leonardo-async": lambda: client.models.list_platform(),
+    }
+    generations: dict[str, Call] = {
+        "raw aiohttp": raw_generation,
+        "leonardo-async": lambda: client.generations.get(GENERATION_ID),
     }
     lists: dict[str, Call] = {
         "raw aiohttp + json.loads": raw_list,
@@ -146,10 +156,18 @@ async def clients(
         platform["leonardo-ai-sdk 7.0.0"] = lambda: (
             official.models.list_platform_models_async()
         )
+        generations["leonardo-ai-sdk 7.0.0"] = lambda: (
+            official.image.get_generation_by_id_async(id=GENERATION_ID)
+        )
         lists["leonardo-ai-sdk 7.0.0"] = lambda: (
             official.models.get_custom_models_by_user_id_async(user_id=USER_ID)
         )
-    return {"get()": gets, "list_platform()": platform}, lists, to_close
+    small = {
+        "get()": gets,
+        "list_platform()": platform,
+        "generations.get()": generations,
+    }
+    return small, lists, to_close
 
 
 def build_by_hand(data: dict[str, Any]) -> list[CustomModel]:

@@ -54,6 +54,37 @@ PLATFORM = json.dumps(
     }
 ).encode()
 MANY = json.dumps({"custom_models": [model(i) for i in range(10_000)]}).encode()
+GENERATION_ID = str(uuid.UUID(int=300, version=4))
+GENERATION = json.dumps(
+    {
+        "generations_by_pk": {
+            "id": GENERATION_ID,
+            "status": "COMPLETE",
+            "prompt": "a red fox in the snow, soft morning light",
+            "negativePrompt": None,
+            "modelId": "b24e16ff-06e3-43eb-8d33-4416c2d75876",
+            "imageWidth": 1024,
+            "imageHeight": 768,
+            "seed": 123456789,
+            "presetStyle": "DYNAMIC",
+            "guidanceScale": 7,
+            "inferenceSteps": 15,
+            "public": False,
+            "createdAt": "2025-01-01T00:00:00.000",
+            "generated_images": [
+                {
+                    "id": str(uuid.UUID(int=400 + i, version=4)),
+                    "url": f"https://cdn.leonardo.ai/users/x/generations/{i}.jpg",
+                    "nsfw": False,
+                    "likeCount": 0,
+                    "generated_image_variation_generics": [],
+                }
+                for i in range(4)
+            ],
+            "generation_elements": [],
+        }
+    }
+).encode()
 
 
 async def one(request: web.Request) -> web.Response:
@@ -62,6 +93,10 @@ async def one(request: web.Request) -> web.Response:
 
 async def platform(request: web.Request) -> web.Response:
     return web.Response(body=PLATFORM, content_type="application/json")
+
+
+async def generation(request: web.Request) -> web.Response:
+    return web.Response(body=GENERATION, content_type="application/json")
 
 
 async def many(request: web.Request) -> web.Response:
@@ -73,6 +108,7 @@ def main() -> None:
     app.router.add_get("/api/rest/v1/models/user/{user_id}", many)
     app.router.add_get("/api/rest/v1/models/{id}", one)
     app.router.add_get("/api/rest/v1/platformModels", platform)
+    app.router.add_get("/api/rest/v1/generations/{id}", generation)
     web.run_app(
         app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None
     )

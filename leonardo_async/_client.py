@@ -6,7 +6,7 @@ import asyncio
 import os
 import platform
 import time
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -16,6 +16,7 @@ import aiohttp
 from . import _waiting
 from ._arguments import check_count, check_id, check_int_id, check_positive, check_url
 from ._data import CustomModel, Element, Generation
+from ._errors import LeonardoError
 from ._http import Policy, Slots, Transport
 from ._resources import (
     Caller,
@@ -181,7 +182,12 @@ class LeonardoClient:
             Caller(transport, Slots(limit), base_url, headers, policy), intervals
         )
 
-    def _bind(self, caller: Caller, intervals: _waiting.Intervals) -> None:
+    def _bind(
+        self,
+        caller: Caller,
+        intervals: _waiting.Intervals,
+        pollers: _waiting.Pollers | None = None,
+    ) -> None:
         self._caller = caller
         self._options = caller.policy
         self._intervals = intervals
@@ -194,6 +200,7 @@ class LeonardoClient:
         self._trainings = _waiting.training_kind(self.models)
         self._element_trainings = _waiting.element_kind(self.elements)
         self._generations = _waiting.generation_kind(self.generations)
+        self._pollers = pollers or _waiting.Pollers(self.users.me)
 
     @property
     def with_raw_response(self) -> WithRawResponse:
@@ -265,7 +272,11 @@ class LeonardoClient:
         self, policy: Policy, intervals: _waiting.Intervals | None = None
     ) -> LeonardoClient:
         copy = object.__new__(LeonardoClient)
-        copy._bind(self._caller.with_policy(policy), intervals or self._intervals)
+        copy._bind(
+            self._caller.with_policy(policy),
+            intervals or self._intervals,
+            self._pollers,
+        )
         return copy
 
     def __repr__(self) -> str:
@@ -289,8 +300,32 @@ class LeonardoClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the client's session (a borrowed one stays open); safe to repeat."""
+        """Close the client's session (a borrowed one stays open); safe to repeat.
+
+        Every wait still pending on it (or on a copy) ends with a
+        ``LeonardoError`` saying so.
+        """
+        self._pollers.close(
+            LeonardoError("the client was closed while this wait was pending")
+        )
         await self._caller.transport.aclose()
+
+    def _poller(self, name: str, kind: _waiting.Kind[J]) -> _waiting.Poller[J]:
+        if self._caller.transport.closed:
+            raise RuntimeError("this LeonardoClient is closed; open a new one")
+        policy = self._options
+
+        def make(user_id: Callable[[], Awaitable[str]]) -> _waiting.Poller[J]:
+            return _waiting.Poller(
+                kind.get,
+                kind.list_for_user,
+                user_id,
+                policy.clock,
+                policy.sleep,
+                kind.cap,
+            )
+
+        return self._pollers.poller(name, make, policy.clock, policy.sleep)
 
     def _schedule(
         self,
@@ -306,6 +341,7 @@ class LeonardoClient:
 
     async def _wait_many(
         self,
+        name: str,
         kind: _waiting.Kind[J],
         ids: list[Any],
         user_id: str | None,
@@ -317,7 +353,13 @@ class LeonardoClient:
         if not ids:
             return []
         return await _waiting.wait_for_many(
-            kind, self._options, ids, schedule, user_id=user_id, on_status=on_status
+            kind,
+            self._poller(name, kind),
+            self._options,
+            ids,
+            schedule,
+            user_id=user_id,
+            on_status=on_status,
         )
 
     async def wait_for_training(
@@ -360,8 +402,14 @@ class LeonardoClient:
         schedule = self._schedule(
             self._trainings, timeout, poll_interval, max_poll_interval, on_status
         )
+        kind = self._trainings
         return await _waiting.wait_for_one(
-            self._trainings, self._options, model_id, schedule, on_status
+            kind,
+            self._poller("trainings", kind),
+            self._options,
+            model_id,
+            schedule,
+            on_status,
         )
 
     async def wait_for_trainings(
@@ -407,7 +455,9 @@ class LeonardoClient:
         schedule = self._schedule(
             self._trainings, timeout, poll_interval, max_poll_interval, on_status
         )
-        return await self._wait_many(self._trainings, ids, user_id, schedule, on_status)
+        return await self._wait_many(
+            "trainings", self._trainings, ids, user_id, schedule, on_status
+        )
 
     def watch_training(
         self,
@@ -442,7 +492,9 @@ class LeonardoClient:
         schedule = self._schedule(
             self._trainings, timeout, poll_interval, max_poll_interval, None
         )
-        return _waiting.watch(self._trainings, self._options, model_id, schedule)
+        kind = self._trainings
+        poller = self._poller("trainings", kind)
+        return _waiting.watch(kind, poller, self._options, model_id, schedule)
 
     async def wait_for_element(
         self,
@@ -480,8 +532,14 @@ class LeonardoClient:
             max_poll_interval,
             on_status,
         )
+        kind = self._element_trainings
         return await _waiting.wait_for_one(
-            self._element_trainings, self._options, element_id, schedule, on_status
+            kind,
+            self._poller("elements", kind),
+            self._options,
+            element_id,
+            schedule,
+            on_status,
         )
 
     async def wait_for_elements(
@@ -517,7 +575,7 @@ class LeonardoClient:
             on_status,
         )
         return await self._wait_many(
-            self._element_trainings, ids, user_id, schedule, on_status
+            "elements", self._element_trainings, ids, user_id, schedule, on_status
         )
 
     def watch_element(
@@ -538,9 +596,9 @@ class LeonardoClient:
         schedule = self._schedule(
             self._element_trainings, timeout, poll_interval, max_poll_interval, None
         )
-        return _waiting.watch(
-            self._element_trainings, self._options, element_id, schedule
-        )
+        kind = self._element_trainings
+        poller = self._poller("elements", kind)
+        return _waiting.watch(kind, poller, self._options, element_id, schedule)
 
     async def wait_for_generation(
         self,
@@ -579,7 +637,12 @@ class LeonardoClient:
             kind, timeout, poll_interval, max_poll_interval, on_status
         )
         return await _waiting.wait_for_one(
-            kind, self._options, generation_id, schedule, on_status
+            kind,
+            self._poller("generations", kind),
+            self._options,
+            generation_id,
+            schedule,
+            on_status,
         )
 
     async def wait_for_generations(
@@ -612,7 +675,9 @@ class LeonardoClient:
         schedule = self._schedule(
             kind, timeout, poll_interval, max_poll_interval, on_status
         )
-        return await self._wait_many(kind, ids, user_id, schedule, on_status)
+        return await self._wait_many(
+            "generations", kind, ids, user_id, schedule, on_status
+        )
 
     def watch_generation(
         self,
@@ -631,4 +696,5 @@ class LeonardoClient:
         check_id(generation_id, "generation_id")
         kind = self._generations
         schedule = self._schedule(kind, timeout, poll_interval, max_poll_interval, None)
-        return _waiting.watch(kind, self._options, generation_id, schedule)
+        poller = self._poller("generations", kind)
+        return _waiting.watch(kind, poller, self._options, generation_id, schedule)

@@ -276,7 +276,7 @@ async def test_batch_with_user_id_is_one_list_request_per_round(
     assert len(changes) == 100  # PENDING, then the end, for each
 
 
-async def test_batch_without_user_id_is_one_get_per_pending_model(
+async def test_batch_without_user_id_asks_me_once_then_lists(
     timed: leo.LeonardoClient, fake: FakeLeonardo, fake_time: FakeTime
 ) -> None:
     ids = [fake.add_model(status="PENDING") for _ in range(3)]
@@ -299,10 +299,22 @@ async def test_batch_without_user_id_is_one_get_per_pending_model(
         "FAILED",
         "COMPLETE",
     ]
-    # Round 1 and 2: all three pending; round 3: the two left.
-    assert len(rounds[0]) == 3
-    assert len(rounds[1]) == 6
-    assert len(paths(fake)) == 8
+    listing = f"/models/user/{fake.user_id}"
+    # One GET /me in the client's lifetime, then one list a round.
+    assert rounds[0] == ["/me", listing]
+    assert paths(fake) == ["/me", listing, listing, listing]
+    await timed.wait_for_trainings(ids)
+    assert paths(fake).count("/me") == 1
+
+
+async def test_a_single_pending_id_is_read_by_id(
+    timed: leo.LeonardoClient, fake: FakeLeonardo, fake_time: FakeTime
+) -> None:
+    done, pending = fake.add_model(status="COMPLETE"), fake.add_model()
+    fake.set_status(pending, "PENDING")
+    fake_time.on_sleep = lambda _: fake.set_status(pending, "COMPLETE")
+    await timed.wait_for_trainings([done, pending], user_id=fake.user_id)
+    assert paths(fake) == [f"/models/user/{fake.user_id}", f"/models/{pending}"]
 
 
 async def test_batch_looks_up_ids_missing_from_the_list_one_by_one(
@@ -319,13 +331,18 @@ async def test_batch_survives_transient_failures(
     timed: leo.LeonardoClient, fake: FakeLeonardo, fake_time: FakeTime
 ) -> None:
     ids = [fake.add_model(status="COMPLETE") for _ in range(2)]
+    elsewhere = fake.add_model(status="COMPLETE", owner=USER_ID)
     fake.inject_fault("GET", "/models/user/*", status=503)
-    fake.inject_fault("GET", f"/models/{ids[1]}", status=502)
+    fake.inject_fault("GET", f"/models/{elsewhere}", status=502)
     quiet = timed.with_options(max_retries=0)
+    # A list that failed saw nothing: no GET per id into an overloaded API.
     models = await quiet.wait_for_trainings(ids, user_id=fake.user_id)
     assert [m.id for m in models] == ids
-    models = await quiet.wait_for_trainings(ids)
-    assert [m.id for m in models] == ids
+    assert len(fake_time.sleeps) == 1
+    assert not any(p.startswith("/models/") and "user" not in p for p in paths(fake))
+    # An id the list does not hold is asked for by id, transiently failing.
+    models = await quiet.wait_for_trainings([*ids, elsewhere])
+    assert [m.id for m in models] == [*ids, elsewhere]
     assert len(fake_time.sleeps) == 2
 
 
@@ -397,17 +414,19 @@ async def test_leaving_a_watch_early_stops_polling(
     assert leftover_tasks() == set()
 
 
-async def test_batch_without_user_id_stays_within_max_concurrency(
+async def test_gets_of_a_round_stay_within_max_concurrency(
     fake: FakeLeonardo,
 ) -> None:
-    ids = [fake.add_model(status="COMPLETE") for _ in range(8)]
-    fake.inject_fault("GET", "/models/*", delay=0.05, times=8)
+    # Another user's models are not in the key's list: a GET each.
+    ids = [fake.add_model(status="COMPLETE", owner=USER_ID) for _ in range(8)]
+    fake.inject_fault("GET", "/models/*-*", delay=0.05, times=8)
     async with leo.LeonardoClient(
         fake.api_key, base_url=fake.base_url, max_concurrency=3
     ) as client:
         models = await client.wait_for_trainings(ids)
     assert [m.id for m in models] == ids
-    assert len(paths(fake)) == 8
+    assert paths(fake)[:2] == ["/me", f"/models/user/{fake.user_id}"]
+    assert len(paths(fake)) == 10
     assert fake.max_in_flight == 3
 
 

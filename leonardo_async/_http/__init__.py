@@ -2,6 +2,7 @@
 
 from ._retry import (
     Policy,
+    backoff_state,
     is_transient,
     may_have_reached_server,
     never_reached_server,
@@ -14,6 +15,7 @@ __all__ = [
     "Policy",
     "Slots",
     "Transport",
+    "backoff_state",
     "is_transient",
     "may_have_reached_server",
     "never_reached_server",

@@ -1,6 +1,7 @@
 """Waiting for jobs: the polling loops, the kinds of job, their arguments."""
 
 from ._kinds import element_kind, generation_kind, training_kind
+from ._poller import Poller, Pollers, use_list
 from ._polling import (
     Intervals,
     Kind,
@@ -17,6 +18,8 @@ from ._polling import (
 __all__ = [
     "Intervals",
     "Kind",
+    "Poller",
+    "Pollers",
     "StatusCallback",
     "WaitSchedule",
     "check_ids",
@@ -25,6 +28,7 @@ __all__ = [
     "element_kind",
     "generation_kind",
     "training_kind",
+    "use_list",
     "wait_for_many",
     "wait_for_one",
     "watch",

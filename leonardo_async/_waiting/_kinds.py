@@ -54,4 +54,5 @@ def generation_kind(generations: Generations) -> Kind[Generation]:
         GenerationFailedError,
         _generation_timeout,
         GENERATION_INTERVALS,
+        cap=50,
     )

@@ -1,32 +1,37 @@
 """Waiting for jobs: one, a batch, or a stream of status changes, for any kind.
 
-A kind of job (custom-model trainings, element trainings) is a ``Kind``: how
-to read one, how to list a user's, and the errors a failure and a timeout
-raise. Each wait is a loop of polls. The first poll is made at once; then the
-pause grows from ``poll_interval`` by half again each time, up to
-``max_poll_interval``, each pause shortened by up to a tenth at random so that
-many waits started together spread out. A poll that fails transiently (429,
-5xx, a dropped connection, a timeout) is a poll that saw nothing new; its own
-request was already retried by the client's retry policy (tenacity).
+A kind of job (custom-model trainings, element trainings, generations) is a
+``Kind``: how to read one, how to list a user's, the errors a failure and a
+timeout raise, and its default schedule. Each wait subscribes to the
+client's ``Poller`` for that kind and takes what its rounds see: the first
+look at once, then a pause that grows from ``poll_interval`` by half again
+each time, up to ``max_poll_interval`` (tenacity's exponential wait
+strategy), shortened by up to a tenth at random. A look that failed
+transiently (429, 5xx, a dropped connection, a timeout) saw nothing new; its
+request was already retried by the client's retry policy.
 
-The loop is plain rather than a tenacity ``AsyncRetrying`` per wait: that
-object and its state cost four times the memory of the whole wait (measured
-in ``benchmarks/``), and users run thousands of waits at once.
+No tenacity ``AsyncRetrying`` per wait: that object and its state cost four
+times the memory of the whole wait, and users run thousands of waits at
+once. The wait strategy is a plain callable, shared.
 """
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import random
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 import attrs
 
 from .._arguments import call_back, check_callback, check_positive
 from .._data import JobStatus
 from .._errors import LeonardoError
-from .._http import Policy, is_transient
+from .._http import Policy, backoff_state
+from ._poller import Poller
+
+if TYPE_CHECKING:
+    from tenacity.wait import wait_base
 
 
 class Job(Protocol):
@@ -50,10 +55,31 @@ GROWTH = 1.5
 JITTER = 0.1
 
 
+@functools.lru_cache(maxsize=64)
+def _growth(poll_interval: float, max_poll_interval: float) -> wait_base:
+    # tenacity is imported with the first pause, not with the package.
+    from tenacity.wait import wait_exponential
+
+    return wait_exponential(
+        multiplier=poll_interval, exp_base=GROWTH, max=max_poll_interval
+    )
+
+
+#: One state for calling the wait strategies: they read only its attempt
+#: number, set just before each call (nothing runs in between).
+_state = functools.cache(backoff_state)
+
+
 def poll_delay(poll: int, poll_interval: float, max_poll_interval: float) -> float:
-    """The pause after the ``poll``-th poll (counted from 1), jitter included."""
-    base = min(max_poll_interval, poll_interval * GROWTH ** (poll - 1))
-    return base * (1.0 - JITTER * random.random())
+    """The pause after the ``poll``-th poll (counted from 1), jitter included.
+
+    tenacity's exponential wait strategy gives the base; the jitter shortens
+    it by up to a tenth.
+    """
+    state = _state()
+    state.attempt_number = poll
+    base = _growth(poll_interval, max_poll_interval)(state)
+    return float(base) * (1.0 - JITTER * random.random())
 
 
 def is_terminal(job: Job) -> bool:
@@ -104,6 +130,8 @@ class Kind(Generic[J]):
         timed_out: The error for a timeout: (timeout, pending ids, last job).
         defaults: Its poll intervals when neither the wait nor the client
             gives them.
+        cap: The most one ``list_for_user`` answer holds (a page), or
+            ``None`` when it holds every job of the user.
     """
 
     get: Callable[[Any], Awaitable[J]]
@@ -111,6 +139,7 @@ class Kind(Generic[J]):
     failed: Callable[[J], LeonardoError]
     timed_out: Callable[[float, list[Any], J | None], LeonardoError]
     defaults: Intervals = TRAINING_INTERVALS
+    cap: int | None = None
 
 
 def _check_order(poll_interval: float, max_poll_interval: float) -> None:
@@ -173,34 +202,28 @@ def check_wait_arguments(
     return WaitSchedule(timeout, poll, most)
 
 
-async def _pause(
+def _next_due(
     options: Policy, deadline: float, poll: int, schedule: WaitSchedule
-) -> bool:
-    """Sleep before poll ``poll + 1``; ``False`` once the deadline has passed.
+) -> float | None:
+    """When to look after the ``poll``-th look; ``None`` once the deadline passed.
 
-    The last pause is cut to end at the deadline, so one last poll is made
+    The last pause is cut to end at the deadline, so one last look is made
     there.
     """
-    remaining = deadline - options.clock()
+    now = options.clock()
+    remaining = deadline - now
     if remaining <= 0:
-        return False
+        return None
     delay = poll_delay(poll, schedule.poll_interval, schedule.max_poll_interval)
-    await options.sleep(min(delay, remaining))
-    return True
-
-
-async def _poll(kind: Kind[J], job_id: Any) -> J | None:
-    """One poll; ``None`` when it failed transiently and saw nothing."""
-    try:
-        return await kind.get(job_id)
-    except LeonardoError as exc:
-        if is_transient(exc):
-            return None
-        raise
+    return now + min(delay, remaining)
 
 
 async def watch(
-    kind: Kind[J], options: Policy, job_id: Any, schedule: WaitSchedule
+    kind: Kind[J],
+    poller: Poller[J],
+    options: Policy,
+    job_id: Any,
+    schedule: WaitSchedule,
 ) -> AsyncGenerator[J, None]:
     """Yield the job at each status change; end after a terminal status.
 
@@ -210,22 +233,32 @@ async def watch(
     """
     deadline = options.clock() + schedule.timeout
     last: J | None = None
-    poll = 0
-    while True:
-        poll += 1
-        job = await _poll(kind, job_id)
-        if job is not None:
-            if last is None or job.status != last.status:
-                yield job
-            last = job
-            if is_terminal(job):
-                return
-        if not await _pause(options, deadline, poll, schedule):
-            raise kind.timed_out(schedule.timeout, [job_id], last)
+    subscription = poller.subscribe([job_id])
+    try:
+        due: float | None = None
+        poll = 0
+        while True:
+            seen = await poller.next(subscription, due)
+            poll += 1
+            job = seen.get(job_id)
+            if isinstance(job, LeonardoError):
+                raise job
+            if job is not None:
+                if last is None or job.status != last.status:
+                    yield job
+                last = job
+                if is_terminal(job):
+                    return
+            due = _next_due(options, deadline, poll, schedule)
+            if due is None:
+                raise kind.timed_out(schedule.timeout, [job_id], last)
+    finally:
+        await poller.unsubscribe(subscription)
 
 
 async def wait_for_one(
     kind: Kind[J],
+    poller: Poller[J],
     options: Policy,
     job_id: Any,
     schedule: WaitSchedule,
@@ -233,7 +266,7 @@ async def wait_for_one(
 ) -> J:
     """Wait for one job; see ``LeonardoClient.wait_for_training``."""
     last: J | None = None
-    updates = watch(kind, options, job_id, schedule)
+    updates = watch(kind, poller, options, job_id, schedule)
     try:
         async for job in updates:
             last = job
@@ -246,33 +279,9 @@ async def wait_for_one(
     return last
 
 
-async def gather_all(awaitables: Iterable[Awaitable[Any]]) -> list[Any]:
-    """Await all at once; on the first failure cancel the rest and wait for them.
-
-    Returns:
-        The results, in order.
-    """
-    tasks = [asyncio.ensure_future(a) for a in awaitables]
-    try:
-        return await asyncio.gather(*tasks)
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-
-async def _listed(kind: Kind[J], owner: str) -> dict[Any, J] | None:
-    """The user's jobs by id; ``None`` when the list failed transiently."""
-    try:
-        return {job.id: job for job in await kind.list_for_user(owner)}
-    except LeonardoError as exc:
-        if is_transient(exc):
-            return None
-        raise
-
-
 async def wait_for_many(
     kind: Kind[J],
+    poller: Poller[J],
     options: Policy,
     job_ids: Sequence[Any],
     schedule: WaitSchedule,
@@ -282,37 +291,33 @@ async def wait_for_many(
 ) -> list[J]:
     """Wait for a batch; see ``LeonardoClient.wait_for_trainings``."""
     unique = list(dict.fromkeys(job_ids))
-    seen: dict[Any, J] = {}
-    pending = set(unique)
-
-    async def poll_round() -> None:
-        missing = [i for i in unique if i in pending]
-        found: list[J] = []
-        if user_id is not None:
-            listed = await _listed(kind, user_id)
-            if listed is None:
-                return  # a transient failure: the round saw nothing
-            found = [listed[i] for i in missing if i in listed]
-            missing = [i for i in missing if i not in listed]
-        polled = await gather_all(_poll(kind, i) for i in missing)
-        found += [job for job in polled if job is not None]
-        for job in found:
-            previous = seen.get(job.id)
-            seen[job.id] = job
-            if previous is None or previous.status != job.status:
-                await call_back(on_status, job)
-            if is_terminal(job):
-                pending.discard(job.id)
-
+    last: dict[Any, J] = {}
     deadline = options.clock() + schedule.timeout
-    poll = 0
-    while pending:
-        poll += 1
-        await poll_round()
-        if pending and not await _pause(options, deadline, poll, schedule):
-            ids = [i for i in unique if i in pending]
-            raise kind.timed_out(schedule.timeout, ids, None)
-    return [seen[i] for i in job_ids]
+    subscription = poller.subscribe(unique, user_id)
+    try:
+        due: float | None = None
+        poll = 0
+        while subscription.ids:
+            seen = await poller.next(subscription, due)
+            poll += 1
+            for job_id in [i for i in unique if i in seen and i in subscription.ids]:
+                job = seen[job_id]
+                if isinstance(job, LeonardoError):
+                    raise job
+                previous = last.get(job_id)
+                last[job_id] = job
+                if previous is None or previous.status != job.status:
+                    await call_back(on_status, job)
+                if is_terminal(job):
+                    subscription.ids.discard(job_id)
+            if subscription.ids:
+                due = _next_due(options, deadline, poll, schedule)
+                if due is None:
+                    ids = [i for i in unique if i in subscription.ids]
+                    raise kind.timed_out(schedule.timeout, ids, None)
+    finally:
+        await poller.unsubscribe(subscription)
+    return [last[i] for i in job_ids]
 
 
 def check_ids(

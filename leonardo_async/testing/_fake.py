@@ -86,6 +86,7 @@ class RecordedRequest:
         headers: The request headers.
         json: The decoded JSON body, or ``None``.
         query: The query parameters.
+        at: When it arrived, on ``time.monotonic()``'s clock.
     """
 
     method: str
@@ -93,6 +94,7 @@ class RecordedRequest:
     headers: Mapping[str, str]
     json: Any
     query: Mapping[str, str] = attrs.Factory(dict)
+    at: float = attrs.Factory(time.monotonic)
 
 
 @attrs.frozen

@@ -235,11 +235,14 @@ class TrainingJob:
         custom_model_id: The id of the model being trained; wait on it.
         cost: What the training costs, when the API says.
         api_credit_cost: The deprecated credit cost, when the API says.
+        recovered: ``True`` when the answer was lost and the SDK found the
+            training it had started in your list (``cost`` is then ``None``).
     """
 
     custom_model_id: str
     cost: Cost | None = None
     api_credit_cost: int | None = None
+    recovered: bool = False
 
 
 @attrs.frozen
@@ -380,11 +383,14 @@ class ElementTrainingJob:
         element_id: The id of the element being trained; wait on it.
         cost: What the training costs, when the API says.
         api_credit_cost: The deprecated credit cost, when the API says.
+        recovered: ``True`` when the answer was lost and the SDK found the
+            training it had started in your list (``cost`` is then ``None``).
     """
 
     element_id: int
     cost: Cost | None = None
     api_credit_cost: int | None = None
+    recovered: bool = False
 
 
 @attrs.frozen
@@ -433,11 +439,14 @@ class GenerationJob:
         generation_id: The id of the generation; wait on it.
         cost: What the generation costs, when the API says.
         api_credit_cost: The deprecated credit cost, when the API says.
+        recovered: ``True`` when the answer was lost and the SDK found the
+            generation it had started in your list (``cost`` is then ``None``).
     """
 
     generation_id: str
     cost: Cost | None = None
     api_credit_cost: int | None = None
+    recovered: bool = False
 
 
 @attrs.frozen

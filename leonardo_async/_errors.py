@@ -86,9 +86,24 @@ class APITimeoutError(APIConnectionError):
 class OutcomeUnknownError(LeonardoError):
     """A create that costs money may have reached the server; no usable answer.
 
-    The SDK never sends it twice. The failure that made the outcome unknown
-    is the ``__cause__``. Each kind of job has its own subclass.
+    The SDK never sends it twice. It looked in your list for what the
+    create would have made (same name, or prompt, created after it was
+    sent) and found none, or several: those are the ``candidates``. The
+    failure that made the outcome unknown is the ``__cause__``. Each kind of
+    job has its own subclass.
+
+    Attributes:
+        candidates: What the look-up found (``CustomModel``, ``Element`` or
+            ``Generation`` objects); empty when it found nothing.
     """
+
+    def __init__(self, message: str, candidates: Sequence[Any] = ()) -> None:
+        found = len(candidates)
+        if found:
+            ids = ", ".join(str(c.id) for c in candidates)
+            message += f" Found {found} that may be it, created since: {ids}."
+        super().__init__(message)
+        self.candidates = list(candidates)
 
 
 class ElementOutcomeUnknownError(OutcomeUnknownError):
@@ -101,12 +116,15 @@ class ElementOutcomeUnknownError(OutcomeUnknownError):
         name: The ``name`` the training was started with, to look it up by.
     """
 
-    def __init__(self, name: str, cause: LeonardoError) -> None:
+    def __init__(
+        self, name: str, cause: LeonardoError, candidates: Sequence[Any] = ()
+    ) -> None:
         super().__init__(
             f"the element training request for {name!r} may have reached the "
             f"server, but no answer came back ({cause}); it was not retried, so "
             "no second training was started. Look for an element of that name "
-            "among yours before training again."
+            "among yours before training again.",
+            candidates,
         )
         self.name = name
 
@@ -121,12 +139,15 @@ class GenerationOutcomeUnknownError(OutcomeUnknownError):
         prompt: The prompt the generation was started with.
     """
 
-    def __init__(self, prompt: str, cause: LeonardoError) -> None:
+    def __init__(
+        self, prompt: str, cause: LeonardoError, candidates: Sequence[Any] = ()
+    ) -> None:
         super().__init__(
             f"the generation request for {prompt[:60]!r} may have reached the "
             f"server, but no answer came back ({cause}); it was not retried, so "
             "no second generation was started. Look for a generation of that "
-            "prompt among yours before generating again."
+            "prompt among yours before generating again.",
+            candidates,
         )
         self.prompt = prompt
 
@@ -142,12 +163,15 @@ class TrainingOutcomeUnknownError(OutcomeUnknownError):
         name: The ``name`` the training was started with, to look it up by.
     """
 
-    def __init__(self, name: str, cause: LeonardoError) -> None:
+    def __init__(
+        self, name: str, cause: LeonardoError, candidates: Sequence[Any] = ()
+    ) -> None:
         super().__init__(
             f"the training request for {name!r} may have reached the server, "
             f"but no answer came back ({cause}); it was not retried, so no second "
             "training was started. Check client.models.list_for_user(...) for a "
-            "model of that name before training again."
+            "model of that name before training again.",
+            candidates,
         )
         self.name = name
 

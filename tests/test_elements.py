@@ -134,16 +134,28 @@ async def test_element_ids_are_positive_ints(
     assert fake.requests == []
 
 
-async def test_a_training_whose_answer_is_lost_is_unknown_and_sent_once(
+async def test_a_training_whose_answer_is_lost_is_recovered_and_sent_once(
     client: leo.LeonardoClient, fake: FakeLeonardo
 ) -> None:
     fake.inject_fault("POST", "/elements", drop_connection=True)
+    job = await client.elements.train(**GOOD)
+    assert job.recovered and job.cost is None
+    assert [job.element_id] == [e for e, _ in fake.element_trainings]
+    assert [r.method for r in fake.requests].count("POST") == 1
+
+
+async def test_a_lost_answer_with_two_candidates_is_unknown(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
+    fake.inject_fault("POST", "/elements", drop_connection=True)
+    fake.add_element(name="n")  # made by someone else, just now
     with pytest.raises(leo.ElementOutcomeUnknownError) as caught:
         await client.elements.train(**GOOD)
     assert isinstance(caught.value, leo.OutcomeUnknownError)
     assert caught.value.name == "n"
-    assert [r.method for r in fake.requests] == ["POST"]
-    assert len(fake.element_trainings) == 1
+    assert len(caught.value.candidates) == 2
+    assert "Found 2" in str(caught.value)
+    assert [r.method for r in fake.requests].count("POST") == 1
 
 
 async def test_a_training_on_a_dataset_the_fake_lacks_is_refused(

@@ -144,16 +144,27 @@ async def test_bad_arguments_name_themselves_and_send_nothing(
     assert fake.requests == []
 
 
-async def test_a_lost_answer_is_an_unknown_outcome_and_is_not_sent_again(
+async def test_a_lost_answer_is_recovered_by_prompt_and_not_sent_again(
     client: leo.LeonardoClient, fake: FakeLeonardo
 ) -> None:
+    await client.generations.create(prompt="another prompt")
     fake.inject_fault("POST", "/generations", drop_connection=True)
+    job = await client.generations.create(prompt="a lighthouse")
+    assert job.recovered
+    assert job.generation_id == fake.generation_ids()[-1]  # the server did act
+    assert paths(fake, "POST") == ["/generations"] * 2
+
+
+async def test_a_lost_answer_without_a_match_is_unknown(
+    client: leo.LeonardoClient, fake: FakeLeonardo
+) -> None:
+    fake.inject_fault("POST", "/generations", status=500)  # not acted on
     with pytest.raises(leo.GenerationOutcomeUnknownError) as caught:
         await client.generations.create(prompt="a lighthouse")
     assert isinstance(caught.value, leo.OutcomeUnknownError)
     assert caught.value.prompt == "a lighthouse"
+    assert caught.value.candidates == []
     assert paths(fake, "POST") == ["/generations"]
-    assert len(fake.generation_ids()) == 1  # the server did act
 
 
 async def test_a_failed_generation_is_not_an_http_error(
@@ -212,7 +223,11 @@ async def test_a_batch_with_user_id_reads_one_page_a_round(
         [j.generation_id for j in jobs], user_id=fake.user_id
     )
     assert [g.id for g in done] == [j.generation_id for j in jobs]
-    assert set(paths(fake)) == {f"/generations/user/{fake.user_id}"}
+    listing = f"/generations/user/{fake.user_id}"
+    # A list while several are pending; a GET when only one is left.
+    assert paths(fake)[0] == listing
+    by_id = {f"/generations/{j.generation_id}" for j in jobs}
+    assert set(paths(fake)) <= {listing} | by_id
 
 
 async def test_pages_come_newest_first_and_iter_reads_them_all(

@@ -9,7 +9,8 @@ retry policy, records it for raw calls, and reads the answer.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine, Mapping
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
 from .._errors import LeonardoError, ResponseValidationError
@@ -24,8 +25,10 @@ from .._wire import (
     check_status,
 )
 from ._raw import record
+from ._reconcile import LOOKUP_TIMEOUT
 
 T = TypeVar("T")
+C = TypeVar("C")
 
 #: The types of the per-call options every operation takes.
 ExtraHeaders = Mapping[str, str] | None
@@ -146,24 +149,44 @@ class Caller:
             gone=gone,
         )
 
+    def quick(self) -> Caller:
+        """A caller for the look-up after an unknown outcome (two requests).
+
+        The two share at most ``min(timeout, LOOKUP_TIMEOUT)``: that is how
+        much longer than its ``timeout`` a create whose answer was lost takes.
+        """
+        timeout = min(self.policy.timeout, LOOKUP_TIMEOUT) / 2
+        return self.with_policy(self.policy._replace(timeout=timeout))
+
     async def create(
         self,
         path: str,
         read: Callable[[Answer], T],
-        unknown: Callable[[LeonardoError], LeonardoError],
+        unknown: Callable[[LeonardoError, list[Any]], LeonardoError],
         *,
         json: Mapping[str, Any],
         options: Extras = NO_EXTRAS,
+        find: Callable[[float], Awaitable[list[C]]] | None = None,
+        recover: Callable[[C], T] | None = None,
     ) -> T:
-        """POST something that costs money; an unknown outcome is ``unknown(cause)``.
+        """POST something that costs money, never twice.
 
         The outcome is unknown when the request may have reached the server
         and no usable answer came back: none, a 5xx, or a 200 without the new
-        object's id.
+        object's id. Then ``find(sent)`` looks for what it made (``sent``:
+        when it was sent, wall-clock seconds): exactly one candidate is
+        returned as ``recover(candidate)``; otherwise the error is
+        ``unknown(cause, candidates)``.
         """
+        sent = time.time()
         try:
             return await self.call("POST", path, read, json=json, options=options)
         except LeonardoError as exc:
-            if isinstance(exc, ResponseValidationError) or may_have_reached_server(exc):
-                raise unknown(exc) from exc
-            raise
+            if not (
+                isinstance(exc, ResponseValidationError) or may_have_reached_server(exc)
+            ):
+                raise
+            candidates = [] if find is None else await find(sent)
+            if recover is not None and len(candidates) == 1:
+                return recover(candidates[0])
+            raise unknown(exc, list(candidates)) from exc

@@ -8,6 +8,7 @@ anything is sent.
 
 from __future__ import annotations
 
+import time
 from typing import Any, NamedTuple
 
 from .._arguments import (
@@ -36,6 +37,7 @@ from ._pricing import (
     check_max_credits,
     within_budget,
 )
+from ._reconcile import created_since
 from ._users import Users
 
 
@@ -260,10 +262,18 @@ class Elements:
         return await self._caller.create(
             "/elements",
             _read_job,
-            lambda cause: ElementOutcomeUnknownError(name, cause),
+            lambda cause, found: ElementOutcomeUnknownError(name, cause, found),
             json=body,
             options=options,
+            find=lambda sent: created_since(
+                self._lookup().list_mine, lambda e: e.name == name, sent, time.time
+            ),
+            recover=lambda element: ElementTrainingJob(element.id, recovered=True),
         )
+
+    def _lookup(self) -> Elements:
+        quick = self._caller.quick()
+        return Elements(quick, Users(quick), self._pricing, self._datasets)
 
     async def _estimate(self, body: dict[str, Any]) -> int:
         if body["sd_version"] != ElementBaseModel.FLUX_DEV.value:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import time
 from collections.abc import AsyncGenerator, Sequence
 
 from .._arguments import check_count, check_id
@@ -34,6 +35,8 @@ from ._pricing import (
     check_max_credits,
     within_budget,
 )
+from ._reconcile import created_since
+from ._users import Users
 
 #: The most a page of ``list_for_user`` may hold.
 MAX_PAGE = 50
@@ -158,9 +161,20 @@ class Generations:
         return await self._caller.create(
             "/generations",
             _read_job,
-            lambda cause: GenerationOutcomeUnknownError(prompt, cause),
+            lambda cause, found: GenerationOutcomeUnknownError(prompt, cause, found),
             json=body,
             options=options,
+            find=lambda sent: created_since(
+                self._newest, lambda g: g.prompt == prompt, sent, time.time
+            ),
+            recover=lambda generation: GenerationJob(generation.id, recovered=True),
+        )
+
+    async def _newest(self) -> list[Generation]:
+        quick = self._caller.quick()
+        me = await Users(quick).me()
+        return await Generations(quick, self._pricing).list_for_user(
+            me.id, limit=MAX_PAGE
         )
 
     async def get(

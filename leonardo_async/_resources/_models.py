@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from .._arguments import (
@@ -28,6 +29,7 @@ from ._pricing import (
     check_max_credits,
     within_budget,
 )
+from ._reconcile import created_since
 from ._users import Users
 
 TRAINABLE_SD_VERSIONS = (SdVersion.V1_5, SdVersion.V2)
@@ -201,10 +203,18 @@ class Models:
         return await self._caller.create(
             "/models",
             _read_training_job,
-            lambda cause: TrainingOutcomeUnknownError(name, cause),
+            lambda cause, found: TrainingOutcomeUnknownError(name, cause, found),
             json=body,
             options=options,
+            find=lambda sent: created_since(
+                self._lookup().list_mine, lambda m: m.name == name, sent, time.time
+            ),
+            recover=lambda model: TrainingJob(model.id, recovered=True),
         )
+
+    def _lookup(self) -> Models:
+        quick = self._caller.quick()
+        return Models(quick, Users(quick), self._pricing)
 
     async def get(
         self,

@@ -90,6 +90,7 @@ def raw(operation: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawRespon
     @functools.wraps(operation)
     async def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
         recorder: list[Answer] = []
+        outer = _RECORDER.get()
         token = _RECORDER.set(recorder)
         try:
             result = await operation(*args, **kwargs)
@@ -99,6 +100,8 @@ def raw(operation: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawRespon
             return RawResponse(recorder[-1], failure=exc)
         finally:
             _RECORDER.reset(token)
+            if outer is not None:  # a raw call inside a raw call: both see it
+                outer.extend(recorder)
         return RawResponse(recorder[-1], result)
 
     return call

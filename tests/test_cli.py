@@ -999,3 +999,29 @@ def test_price_commands(env: FakeLeonardo, capsys: pytest.CaptureFixture[str]) -
     assert json.loads(out) == {"credits": 300}
     code, _, err = run(capsys, "price", "generation", "x", "--width", "1536")
     assert code == 2 and "width 1536" in err
+
+
+def test_wait_pending_resumes_every_unfinished_training(
+    env: FakeLeonardo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.training_seconds = 0.2
+    code, out, err = run(capsys, "models", "list", "--me", "--json")
+    for model in json.loads(out):
+        env.set_status(model["id"], "COMPLETE")  # what earlier tests left
+    started = [
+        json.loads(run(
+            capsys, "models", "train", "--name", f"resumed-{i}", "--dataset-id",
+            DATASET_ID, "--instance-prompt", "sks", "--json",
+        )[1])["custom_model_id"]
+        for i in range(2)
+    ]  # fmt: skip
+    code, out, err = run(
+        capsys, "models", "wait", "--pending", "--poll-interval", "0.05", "--json"
+    )
+    assert code == 0, err
+    assert sorted(m["id"] for m in json.loads(out)) == sorted(started)
+    assert all(m["status"] == "COMPLETE" for m in json.loads(out))
+    code, out, _ = run(capsys, "models", "wait", "--pending")
+    assert (code, out.strip()) == (0, "no model training is pending")
+    code, _, err = run(capsys, "elements", "wait")
+    assert code == 2 and "--pending" in err

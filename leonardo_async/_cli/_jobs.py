@@ -17,6 +17,7 @@ from .._errors import TrainingFailedError
 from ._common import (
     Parents,
     Run,
+    UsageError,
     client,
     command,
     delete_confirmed,
@@ -24,6 +25,9 @@ from ._common import (
     progress_stream,
 )
 from ._console import Progress, table, to_jsonable
+
+#: The statuses a training ends in.
+TERMINAL = (JobStatus.COMPLETE, JobStatus.FAILED)
 
 
 class Trainings(NamedTuple):
@@ -93,9 +97,18 @@ def raise_failed(jobs: Sequence[Any]) -> int:
 
 
 async def wait_command(kind: Trainings, args: argparse.Namespace) -> int:
-    """``... wait ID...``."""
+    """``... wait ID...`` / ``... wait --pending``."""
+    if bool(args.ids) == bool(args.pending):
+        raise UsageError(f"give {kind.what} ids or --pending, not both or neither")
     async with client(args) as api:
-        jobs = await wait_jobs(kind, api, args, list(args.ids))
+        ids = list(args.ids)
+        if args.pending:  # every unfinished one: what a restarted bot resumes
+            mine = await kind.resource(api).list_mine()
+            ids = [job.id for job in mine if job.status not in TERMINAL]
+            if not ids:
+                emit(args, [], lambda: f"no {kind.what} training is pending")
+                return 0
+        jobs = await wait_jobs(kind, api, args, ids)
     emit(args, jobs, _table(kind, jobs))
     return raise_failed(jobs)
 
@@ -177,9 +190,15 @@ def add_job_commands(
     get.add_argument("id", type=id_type, metavar=metavar)
     wait = command(
         actions, "wait", bound.wait, f"wait for {name} trainings to end",
-        f"{prog} wait {metavar} [{metavar} ...]", [parents.common, parents.waiting],
+        f"{prog} wait {metavar} [{metavar} ...]  |  {prog} wait --pending",
+        [parents.common, parents.waiting],
     )  # fmt: skip
-    wait.add_argument("ids", nargs="+", type=id_type, metavar=metavar)
+    wait.add_argument("ids", nargs="*", type=id_type, metavar=metavar)
+    wait.add_argument(
+        "--pending",
+        action="store_true",
+        help=f"wait for every unfinished {name} training of yours",
+    )
     delete = command(
         actions, "delete", bound.delete, f"delete a {name}",
         f"{prog} delete {metavar} --yes", [parents.common],

@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -29,9 +28,6 @@ import aiohttp
 
 import leonardo_async as leo
 from leonardo_async._data import CustomModel, CustomModelType, JobStatus, SdVersion
-from leonardo_async._http import Policy, Slots
-from leonardo_async._resources import Caller
-from leonardo_async._wire import Answer, Request
 
 HERE = pathlib.Path(__file__).parent
 MODEL_ID = "00000000-0000-4000-8000-000000000001"
@@ -299,84 +295,6 @@ def measure_import(reps: int) -> list[list[str]]:
     ]
 
 
-class PendingTransport:
-    """Answers every poll with a PENDING model, without a network."""
-
-    closed = False
-    body = json.dumps(
-        {"custom_models_by_pk": {"id": MODEL_ID, "name": "m", "status": "PENDING"}}
-    ).encode()
-
-    async def send(self, request: Request, timeout: float, read: float) -> Answer:
-        return Answer(request.method, request.url, 200, {}, self.body)
-
-
-async def measure_memory(count: int) -> list[list[str]]:
-    async def settle() -> None:
-        for _ in range(20):
-            await asyncio.sleep(0)
-
-    async def footprint(start: Callable[[], list[asyncio.Task[Any]]]) -> int:
-        gc.collect()
-        tracemalloc.start()
-        before = tracemalloc.get_traced_memory()[0]
-        tasks = start()
-        await settle()
-        gc.collect()
-        used = tracemalloc.get_traced_memory()[0] - before
-        tracemalloc.stop()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        return used
-
-    sleeps = await footprint(
-        lambda: [asyncio.ensure_future(asyncio.sleep(3600)) for _ in range(count)]
-    )
-    client = leo.LeonardoClient(KEY)
-    policy = Policy(
-        timeout=60,
-        read_timeout=30,
-        max_retries=2,
-        clock=time.monotonic,
-        sleep=asyncio.sleep,
-    )
-    caller = Caller(
-        PendingTransport(),  # type: ignore[arg-type]
-        Slots(16),
-        "https://api.invalid/v1",
-        HEADERS,
-        policy,
-    )
-    client._bind(caller, client._intervals)
-    waits = await footprint(
-        lambda: [
-            asyncio.ensure_future(
-                client.wait_for_training(
-                    MODEL_ID, poll_interval=3600, max_poll_interval=3600
-                )
-            )
-            for _ in range(count)
-        ]
-    )
-    return [
-        [
-            "memory",
-            f"{count:,} bare asyncio.sleep tasks",
-            f"{sleeps / count / 1024:.1f} KiB each",
-            "1.00x",
-            "",
-        ],
-        [
-            "memory",
-            f"{count:,} wait_for_training calls",
-            f"{waits / count / 1024:.1f} KiB each",
-            f"{waits / sleeps:.2f}x",
-            "",
-        ],
-    ]
-
-
 def markdown(rows: list[list[str]]) -> str:
     head = ["measure", "client", "median", "ratio", "range over repetitions"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -398,7 +316,6 @@ def main() -> None:
         proc.terminate()
         proc.wait()
     rows += measure_import(5 if args.quick else 15)
-    rows += asyncio.run(measure_memory(10_000))
     load = os.getloadavg()
     header = (
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on "

@@ -130,7 +130,7 @@ class Poller(Generic[J]):
             await asyncio.wait({task})
 
     async def next(self, subscription: Subscription, due: float | None) -> Seen:
-        """Wait for what the next round sees of the subscription's ids.
+        """Wait for what the next round saw (of every id: read, never change).
 
         Args:
             subscription: The wait's subscription.
@@ -230,15 +230,13 @@ class Poller(Generic[J]):
                 self._deliver(subscription, exc)
             return
         for subscription in subscriptions:
-            mine = {i: seen[i] for i in subscription.ids if i in seen}
-            self._deliver(subscription, mine)
+            self._deliver(subscription, seen)  # one dict for all: read only
 
     def _deliver(self, subscription: Subscription, seen: Any) -> None:
         earlier = subscription.seen
         if isinstance(earlier, dict) and isinstance(seen, dict):
-            earlier.update(seen)  # not taken yet: the newest wins
-        else:
-            subscription.seen = seen
+            seen = {**earlier, **seen}  # not taken yet: the newest wins
+        subscription.seen = seen
         waiter = subscription.waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)

@@ -218,6 +218,66 @@ def _next_due(
     return now + min(delay, remaining)
 
 
+class _Lookout(Generic[J]):
+    """One job's wait: its subscription, its schedule, what it saw last."""
+
+    __slots__ = (
+        "deadline",
+        "due",
+        "job_id",
+        "kind",
+        "last",
+        "options",
+        "poll",
+        "poller",
+        "schedule",
+        "subscription",
+    )
+
+    def __init__(
+        self,
+        kind: Kind[J],
+        poller: Poller[J],
+        options: Policy,
+        job_id: Any,
+        schedule: WaitSchedule,
+    ) -> None:
+        self.kind, self.poller, self.options = kind, poller, options
+        self.job_id, self.schedule = job_id, schedule
+        self.deadline = options.clock() + schedule.timeout
+        self.subscription = poller.subscribe([job_id])
+        self.due: float | None = None
+        self.last: J | None = None
+        self.poll = 0
+
+    async def change(self) -> J:
+        """The job at its next status change; the first look counts as one.
+
+        Raises:
+            LeonardoError: ``timeout`` passed (the kind's timeout error), or a
+                look failed with a status that is not transient.
+        """
+        while True:
+            # Not kept across the await: a round's dict holds every job seen.
+            seen = await self.poller.next(self.subscription, self.due)
+            job: J | LeonardoError | None = seen.get(self.job_id)
+            del seen
+            self.poll += 1
+            if isinstance(job, LeonardoError):
+                raise job
+            last, self.last = self.last, job or self.last
+            if job is None or not is_terminal(job):
+                self.due = _next_due(
+                    self.options, self.deadline, self.poll, self.schedule
+                )
+                if self.due is None:
+                    raise self.kind.timed_out(
+                        self.schedule.timeout, [self.job_id], self.last
+                    )
+            if job is not None and (last is None or job.status != last.status):
+                return job
+
+
 async def watch(
     kind: Kind[J],
     poller: Poller[J],
@@ -231,29 +291,15 @@ async def watch(
         LeonardoError: ``timeout`` passed (the kind's timeout error), or a
             poll failed with a status that is not transient.
     """
-    deadline = options.clock() + schedule.timeout
-    last: J | None = None
-    subscription = poller.subscribe([job_id])
+    lookout = _Lookout(kind, poller, options, job_id, schedule)
     try:
-        due: float | None = None
-        poll = 0
         while True:
-            seen = await poller.next(subscription, due)
-            poll += 1
-            job = seen.get(job_id)
-            if isinstance(job, LeonardoError):
-                raise job
-            if job is not None:
-                if last is None or job.status != last.status:
-                    yield job
-                last = job
-                if is_terminal(job):
-                    return
-            due = _next_due(options, deadline, poll, schedule)
-            if due is None:
-                raise kind.timed_out(schedule.timeout, [job_id], last)
+            job = await lookout.change()
+            yield job
+            if is_terminal(job):
+                return
     finally:
-        await poller.unsubscribe(subscription)
+        await poller.unsubscribe(lookout.subscription)
 
 
 async def wait_for_one(
@@ -265,18 +311,19 @@ async def wait_for_one(
     on_status: StatusCallback[J] | None,
 ) -> J:
     """Wait for one job; see ``LeonardoClient.wait_for_training``."""
-    last: J | None = None
-    updates = watch(kind, poller, options, job_id, schedule)
+    # Not built on ``watch``: no generator per wait, for thousands of waits.
+    lookout = _Lookout(kind, poller, options, job_id, schedule)
     try:
-        async for job in updates:
-            last = job
+        while True:
+            job = await lookout.change()
             await call_back(on_status, job)
+            if is_terminal(job):
+                break
     finally:
-        await updates.aclose()
-    assert last is not None
-    if last.status == JobStatus.FAILED:
-        raise kind.failed(last)
-    return last
+        await poller.unsubscribe(lookout.subscription)
+    if job.status == JobStatus.FAILED:
+        raise kind.failed(job)
+    return job
 
 
 async def wait_for_many(
@@ -310,6 +357,7 @@ async def wait_for_many(
                     await call_back(on_status, job)
                 if is_terminal(job):
                     subscription.ids.discard(job_id)
+            del seen
             if subscription.ids:
                 due = _next_due(options, deadline, poll, schedule)
                 if due is None:

@@ -257,3 +257,66 @@ async def test_many_calls_with_faults_and_cancellation(
     assert max(late) <= 0.5
     assert peak[0] <= 16
     assert leftover_tasks() - proxy.tasks == set()  # the SDK left nothing behind
+
+
+async def test_many_waits_under_faults_load_and_cancellation(
+    fake: FakeLeonardo, proxy: FaultProxy
+) -> None:
+    rng = random.Random(7)
+    proxy.plan = lambda method, path, number: (
+        rng.choice(FAULT_MODES) if rng.random() < 0.3 else "pass"
+    )
+    fake.training_seconds = 0.6
+    ids = []
+    for number in range(300):
+        ids.append(fake.add_model(name=f"w{number}"))
+        fake.set_status(ids[-1], "PENDING")
+    finishing = ids[:200]  # the rest never finish: their waits time out
+    stop = asyncio.Event()
+    busy = asyncio.create_task(_busy_loop(stop))
+    late: list[float] = []
+    outcomes: collections.Counter[str] = collections.Counter()
+
+    async def one(client: leo.LeonardoClient, model_id: str, timeout: float) -> None:
+        started = time.monotonic()
+        try:
+            await client.wait_for_training(
+                model_id, timeout=timeout, poll_interval=0.1, max_poll_interval=0.2
+            )
+            outcomes["complete"] += 1
+        except leo.TrainingTimeoutError:
+            outcomes["timed out"] += 1
+        finally:
+            # One request's time (the client's timeout, 1 s) past its own.
+            late.append(time.monotonic() - started - timeout - 1.0)
+
+    async with through(proxy, fake, timeout=1.0, read_timeout=0.3) as client:
+        loop = asyncio.get_running_loop()
+        loop.call_later(
+            0.5, lambda: [fake.set_status(i, "COMPLETE") for i in finishing]
+        )
+        tasks = [
+            asyncio.create_task(one(client, i, 3.0 if i in finishing else 1.5))
+            for i in ids
+        ]
+        cancelled = []
+        for task in rng.sample(tasks, 30):
+            await asyncio.sleep(rng.random() * 0.05)
+            if task.cancel():
+                cancelled.append(task)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        requests = len(proxy.seen)
+    stop.set()
+    await busy
+    print(
+        f"\nwaits under faults: {dict(outcomes)}, {len(cancelled)} cancelled, "
+        f"{requests} requests for {len(ids)} waits, latest end "
+        f"{max(late):+.3f}s past timeout + one request"
+    )
+    assert all(task.cancelled() for task in cancelled)  # no cancellation ignored
+    assert outcomes["complete"] + len(cancelled) >= 200 - 30
+    assert outcomes["timed out"] <= 100
+    assert max(late) <= 0.5
+    # Coalesced: 300 waits polling every 0.2 s alone would make thousands.
+    assert requests < 200
+    assert leftover_tasks() - proxy.tasks == set()

@@ -36,6 +36,8 @@ from ._resources import (
 from ._version import __version__
 
 J = TypeVar("J", CustomModel, Element, Generation)
+#: A wait's timeout, poll_interval and max_poll_interval, as given.
+Times = tuple[object, object, object]
 
 DEFAULT_BASE_URL = "https://cloud.leonardo.ai/api/rest/v1"
 USER_AGENT = (
@@ -328,26 +330,37 @@ class LeonardoClient:
         return self._pollers.poller(name, make, policy.clock, policy.sleep)
 
     def _schedule(
-        self,
-        kind: _waiting.Kind[Any],
-        timeout: object,
-        poll: object,
-        most: object,
-        on_status: object,
+        self, kind: _waiting.Kind[Any], times: Times, on_status: object
     ) -> _waiting.WaitSchedule:
+        timeout, poll, most = times
         return _waiting.check_wait_arguments(
             timeout, poll, most, on_status, self._intervals, kind.defaults
         )
 
-    async def _wait_many(
+    async def _one(
+        self,
+        name: str,
+        kind: _waiting.Kind[J],
+        job_id: Any,
+        times: Times,
+        on_status: _waiting.StatusCallback[J] | None,
+    ) -> J:
+        schedule = self._schedule(kind, times, on_status)
+        poller = self._poller(name, kind)
+        return await _waiting.wait_for_one(
+            kind, poller, self._options, job_id, schedule, on_status
+        )
+
+    async def _many(
         self,
         name: str,
         kind: _waiting.Kind[J],
         ids: list[Any],
         user_id: str | None,
-        schedule: _waiting.WaitSchedule,
+        times: Times,
         on_status: _waiting.StatusCallback[J] | None,
     ) -> list[J]:
+        schedule = self._schedule(kind, times, on_status)
         if user_id is not None:
             check_id(user_id, "user_id")
         if not ids:
@@ -361,6 +374,13 @@ class LeonardoClient:
             user_id=user_id,
             on_status=on_status,
         )
+
+    def _watch(
+        self, name: str, kind: _waiting.Kind[J], job_id: Any, times: Times
+    ) -> AsyncGenerator[J, None]:
+        schedule = self._schedule(kind, times, None)
+        poller = self._poller(name, kind)
+        return _waiting.watch(kind, poller, self._options, job_id, schedule)
 
     async def wait_for_training(
         self,
@@ -399,16 +419,11 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_id(model_id, "model_id")
-        schedule = self._schedule(
-            self._trainings, timeout, poll_interval, max_poll_interval, on_status
-        )
-        kind = self._trainings
-        return await _waiting.wait_for_one(
-            kind,
-            self._poller("trainings", kind),
-            self._options,
+        return await self._one(
+            "trainings",
+            self._trainings,
             model_id,
-            schedule,
+            (timeout, poll_interval, max_poll_interval),
             on_status,
         )
 
@@ -424,14 +439,15 @@ class LeonardoClient:
     ) -> list[CustomModel]:
         """Poll a batch of models until every training has ended.
 
-        With ``user_id``, each round is one ``GET /models/user/{userId}`` for
-        the whole batch (ids missing from that list are fetched one by one).
-        Without it, each round is one ``GET /models/{id}`` per pending model,
-        within ``max_concurrency``.
+        Its polls are the client's poller's rounds, shared with every other
+        wait: one ``GET /models/user/{userId}`` for the whole batch when that
+        is cheaper than a GET per model (ids missing from the list are
+        fetched one by one). The user is ``user_id``, else the key's own.
 
         Args:
             model_ids: The models' ids; duplicates are polled once.
-            user_id: The owner's id, to poll the batch in one request a round.
+            user_id: The owner's id; the key's own (one ``GET /me`` in the
+                client's lifetime) when omitted.
             timeout: Seconds to wait at most.
             poll_interval: The first pause between rounds, in seconds; the
                 client's ``poll_interval``, else 5, when omitted.
@@ -452,11 +468,13 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         ids = _waiting.check_ids(model_ids, "model_ids", check_id)
-        schedule = self._schedule(
-            self._trainings, timeout, poll_interval, max_poll_interval, on_status
-        )
-        return await self._wait_many(
-            "trainings", self._trainings, ids, user_id, schedule, on_status
+        return await self._many(
+            "trainings",
+            self._trainings,
+            ids,
+            user_id,
+            (timeout, poll_interval, max_poll_interval),
+            on_status,
         )
 
     def watch_training(
@@ -489,12 +507,12 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_id(model_id, "model_id")
-        schedule = self._schedule(
-            self._trainings, timeout, poll_interval, max_poll_interval, None
+        return self._watch(
+            "trainings",
+            self._trainings,
+            model_id,
+            (timeout, poll_interval, max_poll_interval),
         )
-        kind = self._trainings
-        poller = self._poller("trainings", kind)
-        return _waiting.watch(kind, poller, self._options, model_id, schedule)
 
     async def wait_for_element(
         self,
@@ -525,20 +543,11 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_int_id(element_id, "element_id")
-        schedule = self._schedule(
+        return await self._one(
+            "elements",
             self._element_trainings,
-            timeout,
-            poll_interval,
-            max_poll_interval,
-            on_status,
-        )
-        kind = self._element_trainings
-        return await _waiting.wait_for_one(
-            kind,
-            self._poller("elements", kind),
-            self._options,
             element_id,
-            schedule,
+            (timeout, poll_interval, max_poll_interval),
             on_status,
         )
 
@@ -554,8 +563,8 @@ class LeonardoClient:
     ) -> list[Element]:
         """Poll a batch of elements until every training has ended.
 
-        As ``wait_for_trainings``: with ``user_id``, one
-        ``GET /elements/user/{userId}`` a round for the whole batch.
+        As ``wait_for_trainings``: one ``GET /elements/user/{userId}`` a round
+        for the whole batch when that is cheaper than a GET per element.
 
         Returns:
             The finished elements, ``COMPLETE`` or ``FAILED`` (not raised), in
@@ -567,15 +576,13 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         ids = _waiting.check_ids(element_ids, "element_ids", check_int_id)
-        schedule = self._schedule(
+        return await self._many(
+            "elements",
             self._element_trainings,
-            timeout,
-            poll_interval,
-            max_poll_interval,
+            ids,
+            user_id,
+            (timeout, poll_interval, max_poll_interval),
             on_status,
-        )
-        return await self._wait_many(
-            "elements", self._element_trainings, ids, user_id, schedule, on_status
         )
 
     def watch_element(
@@ -593,12 +600,12 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_int_id(element_id, "element_id")
-        schedule = self._schedule(
-            self._element_trainings, timeout, poll_interval, max_poll_interval, None
+        return self._watch(
+            "elements",
+            self._element_trainings,
+            element_id,
+            (timeout, poll_interval, max_poll_interval),
         )
-        kind = self._element_trainings
-        poller = self._poller("elements", kind)
-        return _waiting.watch(kind, poller, self._options, element_id, schedule)
 
     async def wait_for_generation(
         self,
@@ -632,16 +639,11 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_id(generation_id, "generation_id")
-        kind = self._generations
-        schedule = self._schedule(
-            kind, timeout, poll_interval, max_poll_interval, on_status
-        )
-        return await _waiting.wait_for_one(
-            kind,
-            self._poller("generations", kind),
-            self._options,
+        return await self._one(
+            "generations",
+            self._generations,
             generation_id,
-            schedule,
+            (timeout, poll_interval, max_poll_interval),
             on_status,
         )
 
@@ -657,9 +659,8 @@ class LeonardoClient:
     ) -> list[Generation]:
         """Poll a batch of generations until every one has ended.
 
-        As ``wait_for_trainings``: with ``user_id``, one request a round for
-        the whole batch (the user's newest 50; older ones are fetched one by
-        one).
+        As ``wait_for_trainings``: one request a round for the whole batch
+        (the user's newest 50; older ones are fetched one by one).
 
         Returns:
             The finished generations, ``COMPLETE`` or ``FAILED`` (not
@@ -671,12 +672,13 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         ids = _waiting.check_ids(generation_ids, "generation_ids", check_id)
-        kind = self._generations
-        schedule = self._schedule(
-            kind, timeout, poll_interval, max_poll_interval, on_status
-        )
-        return await self._wait_many(
-            "generations", kind, ids, user_id, schedule, on_status
+        return await self._many(
+            "generations",
+            self._generations,
+            ids,
+            user_id,
+            (timeout, poll_interval, max_poll_interval),
+            on_status,
         )
 
     def watch_generation(
@@ -694,7 +696,9 @@ class LeonardoClient:
             ValueError: An argument is out of range.
         """
         check_id(generation_id, "generation_id")
-        kind = self._generations
-        schedule = self._schedule(kind, timeout, poll_interval, max_poll_interval, None)
-        poller = self._poller("generations", kind)
-        return _waiting.watch(kind, poller, self._options, generation_id, schedule)
+        return self._watch(
+            "generations",
+            self._generations,
+            generation_id,
+            (timeout, poll_interval, max_poll_interval),
+        )

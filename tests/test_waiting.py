@@ -476,3 +476,24 @@ async def test_a_waits_own_maximum_cuts_the_clients_first_pause(
     ) as client:
         model = await client.wait_for_training(model_id, max_poll_interval=0.5)
     assert model.id == model_id
+
+
+async def test_a_change_seen_at_the_deadline_is_reported_before_the_timeout(
+    timed: leo.LeonardoClient, fake: FakeLeonardo, fake_time: FakeTime
+) -> None:
+    model_id = fake.add_model(status="PENDING")
+    start = fake_time.now
+
+    def on_sleep(_: float) -> None:
+        if fake_time.now - start >= 100:
+            fake.set_status(model_id, "TRAINING")
+
+    fake_time.on_sleep = on_sleep
+    seen: list[str] = []
+    with pytest.raises(leo.TrainingTimeoutError) as caught:
+        await timed.wait_for_training(
+            model_id, timeout=100, on_status=lambda m: seen.append(str(m.status))
+        )
+    assert seen == ["PENDING", "TRAINING"]
+    assert caught.value.model is not None
+    assert caught.value.model.status == "TRAINING"

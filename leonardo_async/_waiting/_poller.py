@@ -34,7 +34,7 @@ GATHER = 0.1
 #: id being waited for: decoding one object costs a few percent of a request.
 LIST_OBJECTS_PER_ID = 50
 
-#: What a round saw of a subscription's ids: a job, or the error ending it.
+#: What a round saw, by id: a job, or the error that ends the waits for it.
 Seen = dict[Any, Any]
 
 

@@ -258,15 +258,7 @@ class _Lookout(Generic[J]):
                 look failed with a status that is not transient.
         """
         while True:
-            # Not kept across the await: a round's dict holds every job seen.
-            seen = await self.poller.next(self.subscription, self.due)
-            job: J | LeonardoError | None = seen.get(self.job_id)
-            del seen
-            self.poll += 1
-            if isinstance(job, LeonardoError):
-                raise job
-            last, self.last = self.last, job or self.last
-            if job is None or not is_terminal(job):
+            if self.poll:  # after a look (and what its change led to): pause
                 self.due = _next_due(
                     self.options, self.deadline, self.poll, self.schedule
                 )
@@ -274,8 +266,17 @@ class _Lookout(Generic[J]):
                     raise self.kind.timed_out(
                         self.schedule.timeout, [self.job_id], self.last
                     )
-            if job is not None and (last is None or job.status != last.status):
-                return job
+            # Not kept across the await: a round's dict holds every job seen.
+            seen = await self.poller.next(self.subscription, self.due)
+            job: J | LeonardoError | None = seen.get(self.job_id)
+            del seen
+            self.poll += 1
+            if isinstance(job, LeonardoError):
+                raise job
+            if job is not None:
+                last, self.last = self.last, job
+                if last is None or job.status != last.status:
+                    return job
 
 
 async def watch(

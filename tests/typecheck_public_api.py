@@ -6,6 +6,7 @@ A return type that degrades to ``Any`` makes ``assert_type`` fail.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from pathlib import Path
 
 from typing_extensions import assert_type
 
@@ -56,6 +57,23 @@ async def public_surface(fake: FakeLeonardo) -> None:
         assert_type(raw.parse(), leo.CustomModel)
         assert_type(
             await client.with_raw_response.elements.get(1), leo.RawResponse[leo.Element]
+        )
+        generation_job = await client.generations.create(prompt="p", max_credits=5)
+        assert_type(generation_job, leo.GenerationJob)
+        assert_type(generation_job.recovered, bool)
+        generation = await client.wait_for_generation(generation_job.generation_id)
+        assert_type(generation, leo.Generation)
+        assert_type(generation.images, list[leo.GeneratedImage])
+        assert_type(await client.generations.download(generation, "out"), list[Path])
+        assert_type(
+            client.generations.iter_for_user("u"), AsyncGenerator[leo.Generation, None]
+        )
+        assert_type(client.watch_generation("id"), AsyncGenerator[leo.Generation, None])
+        assert_type(await client.pricing.training_cost(resolution=512), int)
+        assert_type(await client.pricing.generation_cost(prompt="p"), int)
+        assert_type(
+            await client.with_raw_response.generations.get("id"),
+            leo.RawResponse[leo.Generation],
         )
         assert_type(fake.requests, list[RecordedRequest])
         assert_type(fake.uploads, list[StoredUpload])

@@ -162,9 +162,15 @@ class Pricing:
         extra_headers: ExtraHeaders = None,
         extra_query: ExtraQuery = None,
     ) -> int:
-        """Ask the calculator about a built body (``POST /pricing-calculator``).
+        """Ask the calculator about any service (``POST /pricing-calculator``).
 
-        Asking creates nothing, so it is retried like a read.
+        ``training_cost`` and ``generation_cost`` build the body for you;
+        this takes one as the API does (``{"service": ..., "serviceParams":
+        ...}``), for the services they do not cover. Asking creates nothing,
+        so it is retried like a read.
+
+        Returns:
+            The estimate, in credits.
         """
         return await self._caller.call(
             "POST",

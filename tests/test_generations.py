@@ -508,3 +508,15 @@ async def test_max_credits_takes_a_number(client: leo.LeonardoClient) -> None:
         await client.pricing.training_cost(resolution=1024, sd_version="nope")
     with pytest.raises(TypeError, match="resolution"):
         await client.pricing.training_cost(resolution="1024")  # type: ignore[arg-type]
+
+
+async def test_downloaded_files_are_made_like_any_file(
+    quick: leo.LeonardoClient, tmp_path: pathlib.Path
+) -> None:
+    done = await _finished(quick, images=1)
+    umask = os.umask(0o022)
+    try:
+        (file,) = await quick.generations.download(done, tmp_path)
+    finally:
+        os.umask(umask)
+    assert file.stat().st_mode & 0o777 == 0o644  # not a temporary file's 0600

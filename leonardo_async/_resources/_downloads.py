@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import os
 import pathlib
-import tempfile
+import secrets
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -122,16 +122,37 @@ def write_whole(
     target = folder / f"{stem}.{extension}"
     if not overwrite and target.exists():
         raise FileExistsError(f"{target} exists; pass overwrite=True to replace it")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".part")
+    # Made like any file (the umask decides its mode), under a name no one
+    # else picks, so that only a whole image ever has the final name.
+    temporary = folder / f".{stem}.{secrets.token_hex(4)}.part"
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(body)
-        os.replace(temporary, target)
-    except BaseException:
+        _settle(temporary, target, overwrite)
+    finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise
     return target
+
+
+def _settle(temporary: pathlib.Path, target: pathlib.Path, overwrite: bool) -> None:
+    """Give the whole file its name; without ``overwrite``, never over another."""
+    if overwrite:
+        os.replace(temporary, target)
+        return
+    try:
+        os.link(temporary, target)  # fails, rather than replaces, if it exists
+    except FileExistsError:
+        raise FileExistsError(
+            f"{target} exists; pass overwrite=True to replace it"
+        ) from None
+    except OSError:  # a file system without links: check, then rename
+        if target.exists():
+            raise FileExistsError(
+                f"{target} exists; pass overwrite=True to replace it"
+            ) from None
+        os.replace(temporary, target)
 
 
 def _body(answer: Answer) -> bytes:

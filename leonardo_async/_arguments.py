@@ -145,6 +145,21 @@ def check_positive(value: object, argument: str) -> float:
     return float(value)
 
 
+def check_int_in(value: object, argument: str, minimum: int, maximum: int) -> int:
+    """Return ``value`` if it is an int from ``minimum`` to ``maximum``.
+
+    Raises:
+        TypeError: ``value`` is not an int.
+        ValueError: ``value`` is outside the range.
+    """
+    number = check_count(value, argument, minimum=minimum)
+    if number > maximum:
+        raise ValueError(
+            f"{argument} must be from {minimum} to {maximum}, got {number}"
+        )
+    return number
+
+
 def check_count(value: object, argument: str, *, minimum: int) -> int:
     """Return ``value`` if it is an int of at least ``minimum``.
 

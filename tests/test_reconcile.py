@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -104,3 +105,20 @@ def test_the_server_clock_comes_from_the_date_header(
     received = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc).timestamp()
     headers = {} if date is None else {"Date": date}
     assert server_offset(headers, received) == offset
+
+
+async def test_the_look_up_takes_at_most_one_more_timeout(
+    fake: FakeLeonardo,
+) -> None:
+    fake.inject_fault("POST", "/models", drop_connection=True)
+    fake.inject_fault("GET", "/models/user/*", delay=30)  # the list never comes
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, timeout=1.0
+    ) as client:
+        started = time.monotonic()
+        with pytest.raises(leo.TrainingOutcomeUnknownError) as caught:
+            await client.models.train(**TRAIN)
+        took = time.monotonic() - started
+    assert caught.value.candidates == []
+    assert took <= 2.0 + 0.5  # the call's timeout, then min(timeout, 5 s)
+    assert paths(fake, "POST") == ["/models"]

@@ -3,6 +3,7 @@
 from ._base import Caller
 from ._datasets import CONTENT_TYPES, Datasets
 from ._elements import Elements
+from ._generations import MAX_PAGE as GENERATION_PAGE
 from ._generations import Generations
 from ._models import Models, build_training_body
 from ._pricing import Pricing
@@ -19,6 +20,7 @@ from ._views import (
 
 __all__ = [
     "CONTENT_TYPES",
+    "GENERATION_PAGE",
     "Caller",
     "Datasets",
     "Elements",

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import os
 import pathlib
-import secrets
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -124,7 +123,7 @@ def write_whole(
         raise FileExistsError(f"{target} exists; pass overwrite=True to replace it")
     # Made like any file (the umask decides its mode), under a name no one
     # else picks, so that only a whole image ever has the final name.
-    temporary = folder / f".{stem}.{secrets.token_hex(4)}.part"
+    temporary = folder / f".{stem}.{os.urandom(4).hex()}.part"
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as file:

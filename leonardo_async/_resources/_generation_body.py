@@ -13,9 +13,9 @@ from typing import Any
 from .._arguments import (
     check_bool,
     check_choice,
-    check_count,
     check_id,
     check_int_id,
+    check_int_in,
     check_number,
     check_optional_text,
     check_text,
@@ -37,17 +37,8 @@ MAX_IMAGES, MAX_IMAGES_LARGE = 8, 4
 MAX_SEED = 9_999_999_998
 
 
-def _int_in(value: object, argument: str, minimum: int, maximum: int) -> int:
-    number = check_count(value, argument, minimum=minimum)
-    if number > maximum:
-        raise ValueError(
-            f"{argument} must be from {minimum} to {maximum}, got {number}"
-        )
-    return number
-
-
 def _side(value: object, argument: str) -> int:
-    side = _int_in(value, argument, MIN_SIDE, MAX_SIDE)
+    side = check_int_in(value, argument, MIN_SIDE, MAX_SIDE)
     if side % 8:
         raise ValueError(f"{argument} must be a multiple of 8, got {side}")
     return side
@@ -115,7 +106,7 @@ def _sequence(values: object, argument: str) -> list[object]:
 def _check_count(num_images: object, width: int | None, height: int | None) -> int:
     large = max(width or DEFAULT_WIDTH, height or DEFAULT_HEIGHT) > LARGE_SIDE
     most = MAX_IMAGES_LARGE if large else MAX_IMAGES
-    count = _int_in(num_images, "num_images", 1, MAX_IMAGES)
+    count = check_int_in(num_images, "num_images", 1, MAX_IMAGES)
     if count > most:
         raise ValueError(
             f"num_images must be at most {most} when width or height is over "
@@ -163,7 +154,7 @@ def build_generation_body(
         if num_images is None
         else _check_count(num_images, side_w, side_h),
         "negative_prompt": check_optional_text(negative_prompt, "negative_prompt"),
-        "seed": None if seed is None else _int_in(seed, "seed", 0, MAX_SEED),
+        "seed": None if seed is None else check_int_in(seed, "seed", 0, MAX_SEED),
         "presetStyle": None
         if preset_style is None
         else check_choice(preset_style, "preset_style", PresetStyle).value,
@@ -173,7 +164,7 @@ def build_generation_body(
         else check_number(guidance_scale, "guidance_scale", 1, 20),
         "num_inference_steps": None
         if num_inference_steps is None
-        else _int_in(num_inference_steps, "num_inference_steps", 10, 60),
+        else check_int_in(num_inference_steps, "num_inference_steps", 10, 60),
         "public": None if public is None else check_bool(public, "public"),
         "enhancePrompt": None
         if enhance_prompt is None

@@ -12,7 +12,7 @@ import pathlib
 import time
 from collections.abc import AsyncGenerator, Sequence
 
-from .._arguments import check_count, check_id
+from .._arguments import check_count, check_id, check_int_in
 from .._data import (
     Element,
     GeneratedImage,
@@ -47,13 +47,6 @@ _read_generation = object_reader(
 _read_generations = list_reader("generations", Generation)
 _read_deleted = id_reader("delete_generations_by_pk", not_found="generation")
 _read_job = object_reader("sdGenerationJob", GenerationJob)
-
-
-def _page_size(value: object, argument: str) -> int:
-    size = check_count(value, argument, minimum=1)
-    if size > MAX_PAGE:
-        raise ValueError(f"{argument} must be from 1 to {MAX_PAGE}, got {size}")
-    return size
 
 
 class Generations:
@@ -246,7 +239,7 @@ class Generations:
         """
         check_id(user_id, "user_id")
         check_count(offset, "offset", minimum=0)
-        _page_size(limit, "limit")
+        check_int_in(limit, "limit", 1, MAX_PAGE)
         return await self._caller.call(
             "GET",
             f"/generations/user/{user_id}?offset={offset}&limit={limit}",
@@ -268,7 +261,7 @@ class Generations:
                 to 50.
         """
         check_id(user_id, "user_id")
-        size = _page_size(page_size, "page_size")
+        size = check_int_in(page_size, "page_size", 1, MAX_PAGE)
 
         async def pages() -> AsyncGenerator[Generation, None]:
             offset = 0

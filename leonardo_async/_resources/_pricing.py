@@ -12,7 +12,7 @@ import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from .._arguments import check_choice, check_count
+from .._arguments import check_choice, check_int_in
 from .._data import (
     Element,
     ElementBaseModel,
@@ -27,6 +27,8 @@ from ._base import Caller, ExtraHeaders, ExtraQuery, extras
 from ._generation_body import build_generation_body
 
 TRAINING_RESOLUTIONS = (512, 768, 1024)
+#: The most images a FLUX_DEV training is priced for.
+MAX_IMAGE_COUNT = 50
 #: What the calculator takes for a side; generations take up to 1536.
 MAX_PRICED_SIDE = 1024
 #: What the API uses for what a generation's caller leaves out.
@@ -81,10 +83,9 @@ def build_training_price_body(
     if image_count is not None:
         if sd_version is None:
             raise ValueError("image_count is taken only with sd_version 'FLUX_DEV'")
-        count = check_count(image_count, "image_count", minimum=1)
-        if count > 50:
-            raise ValueError(f"image_count must be from 1 to 50, got {count}")
-        params["datasetImageCount"] = count
+        params["datasetImageCount"] = check_int_in(
+            image_count, "image_count", 1, MAX_IMAGE_COUNT
+        )
     return {"service": "MODEL_TRAINING", "serviceParams": {"MODEL_TRAINING": params}}
 
 

@@ -1,7 +1,7 @@
 """Waiting for jobs: the polling loops, the kinds of job, their arguments."""
 
 from ._kinds import element_kind, generation_kind, training_kind
-from ._poller import Poller, Pollers, use_list
+from ._poller import Poller, Pollers
 from ._polling import (
     Intervals,
     Kind,
@@ -28,7 +28,6 @@ __all__ = [
     "element_kind",
     "generation_kind",
     "training_kind",
-    "use_list",
     "wait_for_many",
     "wait_for_one",
     "watch",

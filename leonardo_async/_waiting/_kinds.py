@@ -11,7 +11,7 @@ from .._errors import (
     TrainingFailedError,
     TrainingTimeoutError,
 )
-from .._resources import Elements, Generations, Models
+from .._resources import GENERATION_PAGE, Elements, Generations, Models
 from ._polling import GENERATION_INTERVALS, Kind
 
 
@@ -46,7 +46,7 @@ def generation_kind(generations: Generations) -> Kind[Generation]:
 
     async def newest(user_id: str) -> list[Generation]:
         # The ones being waited on are new: the first page holds them.
-        return await generations.list_for_user(user_id, limit=50)
+        return await generations.list_for_user(user_id, limit=GENERATION_PAGE)
 
     return Kind(
         generations.get,
@@ -54,5 +54,5 @@ def generation_kind(generations: Generations) -> Kind[Generation]:
         GenerationFailedError,
         _generation_timeout,
         GENERATION_INTERVALS,
-        cap=50,
+        cap=GENERATION_PAGE,
     )

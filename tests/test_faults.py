@@ -135,6 +135,21 @@ async def test_a_create_never_goes_on_a_kept_alive_connection(
     assert fake.trainings_started == 10
 
 
+async def test_a_create_passes_over_every_kept_alive_connection(
+    fake: FakeLeonardo, proxy: FaultProxy, script: Script, dataset_id: str
+) -> None:
+    proxy.plan = lambda method, path, number: "close_kept_alive"
+    fake.inject_fault("GET", "/me", delay=0.05, times=4)
+    async with through(proxy, fake) as client:
+        # Four calls at once leave four kept-alive connections in the pool.
+        await asyncio.gather(*(client.users.me() for _ in range(4)))
+        job = await client.models.train(
+            name="past-four", dataset_id=dataset_id, instance_prompt="sks"
+        )
+    assert fake.trainings == [(job.custom_model_id, "past-four")]
+    assert fake.trainings_started == 1
+
+
 @pytest.mark.parametrize(
     "mode",
     ["reset_before", "reset_after", "reset_mid_body", "close_after_headers", "stall"],

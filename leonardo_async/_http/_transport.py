@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import math
 import time
 import weakref
@@ -50,6 +51,30 @@ def _form_data(form: FileForm) -> aiohttp.FormData:
     return data
 
 
+def _limits(timeout: float, read_timeout: float) -> aiohttp.ClientTimeout:
+    """aiohttp's limits for an attempt with ``timeout`` seconds of budget."""
+    # A budget over a second is cut to whole hundredths, so that attempts
+    # share the limits' object rather than each building its own.
+    if timeout > 1.0:
+        timeout = math.floor(timeout * 100) / 100
+    return _limits_of(timeout, read_timeout)
+
+
+@functools.lru_cache(maxsize=64)
+def _limits_of(timeout: float, read_timeout: float) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(
+        total=timeout,
+        # Connecting gets a little less than the whole budget, so that a
+        # connection that never opens ends as a connect timeout (provably not
+        # sent) rather than as the budget running out (maybe sent).
+        sock_connect=min(timeout * CONNECT_SHARE, CONNECT_TIMEOUT),
+        # A silence as long as the budget ends the attempt anyway; without
+        # the read timer, each answer costs two timers fewer.
+        sock_read=read_timeout if read_timeout < timeout else None,
+        ceil_threshold=math.inf,
+    )
+
+
 class _Attempt:
     """What the connector learns about one attempt through the own session."""
 
@@ -71,7 +96,23 @@ class _Connector(aiohttp.TCPConnector):
 
     def __init__(self, *, limit: int) -> None:
         super().__init__(limit=limit)
-        self._handed_out: weakref.WeakSet[object] = weakref.WeakSet()
+        # The protocols handed out so far, by id: a protocol seen again is a
+        # kept-alive connection. Weak, so that closed ones leave.
+        self._handed_out: dict[int, weakref.ref[object]] = {}
+
+    def _kept_alive(self, connection: Connection) -> bool:
+        protocol = connection.protocol
+        if protocol is None:
+            return False
+        key = id(protocol)
+        seen = self._handed_out.get(key)
+        if seen is not None and seen() is protocol:
+            return True
+        handed_out = self._handed_out
+        self._handed_out[key] = weakref.ref(
+            protocol, lambda gone: handed_out.pop(key, None)
+        )
+        return False
 
     async def connect(
         self,
@@ -80,21 +121,29 @@ class _Connector(aiohttp.TCPConnector):
         timeout: aiohttp.ClientTimeout,
     ) -> Connection:
         attempt = _ATTEMPT.get()
+        connection = await super().connect(req, traces, timeout)
+        if self._kept_alive(connection) and attempt is not None and attempt.fresh:
+            connection = await self._fresh(connection, req, traces, timeout)
+        if attempt is not None:
+            attempt.connected = True
+        return connection
+
+    async def _fresh(
+        self,
+        connection: Connection,
+        req: aiohttp.ClientRequest,
+        traces: list[Any],
+        timeout: aiohttp.ClientTimeout,
+    ) -> Connection:
         # Each round closes one kept-alive connection, of which the pool holds
         # at most ``limit``, so a fresh one comes unless other calls keep
         # giving theirs back; the last round takes what it gets.
-        for last in (i == self.limit for i in range(self.limit + 1)):
-            connection = await super().connect(req, traces, timeout)
-            protocol = connection.protocol
-            kept_alive = protocol in self._handed_out
-            if protocol is not None and not kept_alive:
-                self._handed_out.add(protocol)
-            if last or not (kept_alive and attempt is not None and attempt.fresh):
-                break
+        for _ in range(self.limit):
             connection.close()
             await asyncio.sleep(0)  # let the socket close before opening another
-        if attempt is not None:
-            attempt.connected = True
+            connection = await super().connect(req, traces, timeout)
+            if not self._kept_alive(connection):
+                break
         return connection
 
 
@@ -222,15 +271,6 @@ class Transport:
         session = self._session
         if session is None or self._closed:
             session = self._open_session()
-        # Connecting gets a little less than the whole budget, so that a
-        # connection that never opens ends as a connect timeout (provably not
-        # sent) rather than as the budget running out (maybe sent).
-        limits = aiohttp.ClientTimeout(
-            total=timeout,
-            sock_connect=min(timeout * CONNECT_SHARE, CONNECT_TIMEOUT),
-            sock_read=read_timeout,
-            ceil_threshold=math.inf,
-        )
         form = request.form
         # A borrowed session keeps its own middlewares (None: the session's).
         own = request.safety is Safety.DELETING and session is not self._borrowed
@@ -245,7 +285,7 @@ class Transport:
                 request.url,
                 headers=request.headers,
                 data=request.body if form is None else _form_data(form),
-                timeout=limits,
+                timeout=_limits(timeout, read_timeout),
                 allow_redirects=False,
                 middlewares=(_no_silent_resend,) if own else None,
             ) as got:

@@ -312,7 +312,8 @@ def _nested(hook: Hook, wire: str, empty: Callable[[], Any]) -> Hook:
         except Unfit as exc:
             _misfit(exc.problem, [*exc.where, where])
             return empty()
-        _prefix(reports, mark, where)
+        if reports is not None and len(reports) > mark:
+            _prefix(reports, mark, where)
         return result
 
     return structure

@@ -101,6 +101,7 @@ class _Connector(aiohttp.TCPConnector):
         self._handed_out: dict[int, weakref.ref[object]] = {}
 
     def _kept_alive(self, connection: Connection) -> bool:
+        """Whether ``connection`` was handed out before; notes it if not."""
         protocol = connection.protocol
         if protocol is None:
             return False

@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import aiohttp
-from run import GENERATION_ID, HEADERS, HERE, KEY, MODEL_ID, start_server
+from run import GENERATION_ID, HEADERS, KEY, MODEL_ID, save, start_server
 
 import leonardo_async as leo
 from leonardo_async._http._transport import Transport
@@ -144,11 +144,7 @@ def main() -> None:
     for name, (what, base) in CLIENTS.items():
         ratio = per_call[name] / per_call[base]
         lines.append(f"| {what} | {per_call[name]:,.0f} | {ratio:.2f}x |")
-    text = "\n".join(lines) + "\n"
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
-    (out / "instructions.md").write_text(text)
-    print(text)
+    save("instructions.md", "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -319,6 +319,14 @@ def markdown(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def save(name: str, text: str) -> None:
+    """Write ``text`` to benchmarks/results/``name`` and print it."""
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / name).write_text(text)
+    print(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -340,11 +348,7 @@ def main() -> None:
         f"Python {sys.version.split()[0]}, aiohttp {aiohttp.__version__}; "
         f"{reps} repetitions."
     )
-    text = header + "\n\n" + markdown(rows) + "\n"
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
-    (out / "latest.md").write_text(text)
-    print(text)
+    save("latest.md", header + "\n\n" + markdown(rows) + "\n")
 
 
 if __name__ == "__main__":

@@ -326,6 +326,23 @@ async def test_a_silent_attempt_is_abandoned_and_a_read_tried_again(
         assert client.with_options(read_timeout=1).read_timeout == 1
 
 
+async def test_a_budget_shorter_than_the_read_timeout_ends_a_silent_call(
+    fake: FakeLeonardo,
+) -> None:
+    model_id = fake.add_model(name="slow")
+    fake.inject_fault("GET", "/models/*", delay=30, times=5)
+    async with leo.LeonardoClient(
+        fake.api_key, base_url=fake.base_url, timeout=0.5, read_timeout=30
+    ) as client:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(leo.APITimeoutError) as caught:
+            await client.models.get(model_id)
+        assert loop.time() - started < 3
+    assert "no answer within" in str(caught.value)
+    assert caught.value.request_sent
+
+
 async def test_a_silent_create_is_an_unknown_outcome_sent_once(
     fake: FakeLeonardo,
 ) -> None:
